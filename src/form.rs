@@ -1,0 +1,373 @@
+//! `application/x-www-form-urlencoded` with PHP bracket keys: decoded exactly as PHP 8's
+//! `parse_str` decodes it, and encoded exactly as `http_build_query` encodes it.
+//!
+//! ```
+//! use bitrix24_events::{form, Value};
+//!
+//! let tree = form::decode(b"data%5BmemberUid%5D=abc&ts=1770374945&a.b=1&l[]=x&l[]=y")?;
+//! assert_eq!(tree.pointer(&["data", "memberUid"]).and_then(Value::as_str), Some("abc"));
+//! assert_eq!(tree.pointer(&["a_b"]).and_then(Value::as_str), Some("1")); // PHP mangles `.`
+//! assert_eq!(tree.pointer(&["l", "1"]).and_then(Value::as_str), Some("y"));
+//! assert_eq!(form::encode(&tree), "data%5BmemberUid%5D=abc&ts=1770374945&a_b=1&l%5B0%5D=x&l%5B1%5D=y");
+//! # Ok::<(), bitrix24_events::Error>(())
+//! ```
+
+use crate::value::{Array, Key, Value};
+use crate::{Error, ErrorKind, Limits};
+
+/// Decodes a form body into a tree with the default [`Limits`].
+pub fn decode(body: &[u8]) -> Result<Value, Error> {
+    decode_with(body, &Limits::default())
+}
+
+/// Decodes a form body into a tree, as PHP's `parse_str` does, within `limits`.
+///
+/// The result is always a [`Value::Array`]. Where PHP would silently drop data (more pairs than
+/// `max_input_vars`, keys nested deeper than `max_input_nesting_level`, everything after a raw NUL
+/// byte) this returns an error instead; bytes that are not UTF-8 in a key or value PHP keeps are an
+/// error too.
+pub fn decode_with(body: &[u8], limits: &Limits) -> Result<Value, Error> {
+    Ok(Value::Array(decode_array(body, limits)?))
+}
+
+pub(crate) fn decode_array(body: &[u8], limits: &Limits) -> Result<Array, Error> {
+    limits.check_body(body)?;
+    if let Some(offset) = body.iter().position(|&b| b == 0) {
+        return Err(ErrorKind::NulByte { offset }.into());
+    }
+    let mut root = Array::new();
+    let mut pairs = 0usize;
+    let mut key_buf = Vec::with_capacity(64);
+    for segment in body.split(|&b| b == b'&') {
+        if segment.is_empty() {
+            continue;
+        }
+        pairs += 1;
+        if pairs > limits.max_pairs {
+            return Err(ErrorKind::TooManyPairs { limit: limits.max_pairs }.into());
+        }
+        let (raw_key, raw_value) = match segment.iter().position(|&b| b == b'=') {
+            Some(i) => (&segment[..i], &segment[i + 1..]),
+            None => (segment, &b""[..]),
+        };
+        key_buf.clear();
+        percent_decode_into(raw_key, &mut key_buf);
+        // A NUL ends the key (PHP treats the name as a C string).
+        if let Some(nul) = key_buf.iter().position(|&b| b == 0) {
+            key_buf.truncate(nul);
+        }
+        insert_pair(&mut root, &mut key_buf, raw_value, limits)?;
+    }
+    Ok(root)
+}
+
+/// One level below the base name: a `[key]` group or a `[]` append.
+#[derive(Clone, Copy)]
+enum Group {
+    Append,
+    Key(usize, usize),
+}
+
+/// Where a pair's value goes, after PHP's key rules.
+struct Parsed {
+    /// `key[..base_end]` is the base name, already mangled in place.
+    base_end: usize,
+    groups: Vec<Group>,
+}
+
+/// PHP's `php_register_variable_ex`, on an already decoded, NUL-truncated key.
+fn parse_key(key: &mut Vec<u8>, limits: &Limits) -> Result<Option<Parsed>, Error> {
+    let lead = key.iter().take_while(|&&b| b == b' ').count();
+    key.drain(..lead);
+    let first_bracket = key.iter().position(|&b| b == b'[');
+    let base_len = first_bracket.unwrap_or(key.len());
+    if base_len == 0 {
+        return Ok(None);
+    }
+    mangle(&mut key[..base_len], false);
+    let Some(mut open) = first_bracket else {
+        return Ok(Some(Parsed { base_end: key.len(), groups: Vec::new() }));
+    };
+    let mut groups = Vec::new();
+    loop {
+        if groups.len() + 1 > limits.max_depth {
+            return Err(ErrorKind::TooDeep { key: key_for_error(key), limit: limits.max_depth }.into());
+        }
+        let start = open + 1;
+        let mut ip = start;
+        if matches!(key.get(ip), Some(b' ' | b'\r' | b'\n' | b'\t')) {
+            ip += 1;
+        }
+        let close = if key.get(ip) == Some(&b']') {
+            groups.push(Group::Append);
+            ip
+        } else {
+            match key[ip.min(key.len())..].iter().position(|&b| b == b']') {
+                Some(rel) => {
+                    let close = ip + rel;
+                    groups.push(Group::Key(start, close));
+                    close
+                }
+                None if groups.is_empty() => {
+                    // Never closed: the `[` and the rest become part of a plain (mangled) name.
+                    key[open] = b'_';
+                    mangle(&mut key[start..], true);
+                    return Ok(Some(Parsed { base_end: key.len(), groups }));
+                }
+                // An unclosed `[` after a complete group is ignored.
+                None => break,
+            }
+        };
+        if key.get(close + 1) == Some(&b'[') {
+            open = close + 1;
+        } else {
+            // Anything after `]` that is not `[` ends the key.
+            break;
+        }
+    }
+    Ok(Some(Parsed { base_end: base_len, groups }))
+}
+
+/// PHP replaces ` ` and `.` (and `[` in the tail of an unclosed name) with `_`.
+fn mangle(name: &mut [u8], brackets: bool) {
+    for b in name {
+        if *b == b' ' || *b == b'.' || (brackets && *b == b'[') {
+            *b = b'_';
+        }
+    }
+}
+
+fn key_for_error(key: &[u8]) -> String {
+    let shown = &key[..key.len().min(64)];
+    String::from_utf8_lossy(shown).into_owned()
+}
+
+fn insert_pair(root: &mut Array, key: &mut Vec<u8>, raw_value: &[u8], limits: &Limits) -> Result<(), Error> {
+    let Some(parsed) = parse_key(key, limits)? else {
+        return Ok(());
+    };
+    let utf8_error = || Error::from(ErrorKind::InvalidUtf8 { key: key_for_error(key) });
+    let text = |start: usize, end: usize| std::str::from_utf8(&key[start..end]).map_err(|_| utf8_error());
+    let base = text(0, parsed.base_end)?;
+    for group in &parsed.groups {
+        if let Group::Key(s, e) = *group {
+            text(s, e)?;
+        }
+    }
+    let value = Value::String(decode_text(raw_value).ok_or_else(utf8_error)?);
+
+    // Walk down, turning every intermediate slot into an array (last write wins, kind included).
+    let mut slot = root.slot_str(base);
+    for group in &parsed.groups {
+        let array = into_array(slot);
+        slot = match *group {
+            Group::Append => match array.push_slot() {
+                Some(slot) => slot,
+                // PHP drops an append whose next integer key would overflow.
+                None => return Ok(()),
+            },
+            Group::Key(s, e) => array.slot_str(text(s, e)?),
+        };
+    }
+    *slot = value;
+    Ok(())
+}
+
+fn into_array(slot: &mut Value) -> &mut Array {
+    if !matches!(slot, Value::Array(_)) {
+        *slot = Value::Array(Array::new());
+    }
+    match slot {
+        Value::Array(a) => a,
+        _ => unreachable!("just made an array"),
+    }
+}
+
+/// Percent-decodes (`+` is a space; an invalid escape is kept literally) and checks UTF-8.
+fn decode_text(raw: &[u8]) -> Option<String> {
+    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+        return std::str::from_utf8(raw).ok().map(str::to_owned);
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    percent_decode_into(raw, &mut out);
+    String::from_utf8(out).ok()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// PHP's `php_url_decode`.
+fn percent_decode_into(raw: &[u8], out: &mut Vec<u8>) {
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        match b {
+            b'+' => out.push(b' '),
+            b'%' => {
+                if let (Some(h), Some(l)) = (raw.get(i + 1).and_then(|&b| hex(b)), raw.get(i + 2).and_then(|&b| hex(b))) {
+                    out.push(h << 4 | l);
+                    i += 3;
+                    continue;
+                }
+                out.push(b'%');
+            }
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+}
+
+/// Encodes a tree exactly as PHP's `http_build_query($tree)` does (RFC 1738, `&` separator).
+///
+/// `null` values and empty arrays are left out, `true`/`false` become `1`/`0`, numbers are written
+/// as text. A value that is not an array encodes as the empty string, as there is no key to give it.
+/// Floating point numbers are written in Rust's shortest form, which differs from PHP's for
+/// magnitudes of 1e15 and above (PHP switches to `1.0E+15`); Bitrix24 never sends floats.
+pub fn encode(value: &Value) -> String {
+    let mut out = String::new();
+    if let Value::Array(a) = value {
+        let mut prefix = String::new();
+        encode_array(a, &mut prefix, true, &mut out);
+    }
+    out
+}
+
+fn encode_array(a: &Array, prefix: &mut String, top: bool, out: &mut String) {
+    for (key, value) in a {
+        let len = prefix.len();
+        if !top {
+            prefix.push_str("%5B");
+        }
+        match key {
+            Key::Int(i) => {
+                use std::fmt::Write;
+                let _ = write!(prefix, "{i}");
+            }
+            Key::Str(s) => urlencode_into(s, prefix),
+        }
+        if !top {
+            prefix.push_str("%5D");
+        }
+        let scalar = |out: &mut String, text: &str| {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            out.push_str(prefix);
+            out.push('=');
+            urlencode_into(text, out);
+        };
+        match value {
+            Value::Null => {}
+            Value::Bool(b) => scalar(out, if *b { "1" } else { "0" }),
+            Value::Number(n) => scalar(out, &n.to_string()),
+            Value::String(s) => scalar(out, s),
+            Value::Array(inner) => encode_array(inner, prefix, false, out),
+        }
+        prefix.truncate(len);
+    }
+}
+
+/// PHP's `urlencode`: alphanumerics and `-_.` stay, space is `+`, every other byte is `%XX`.
+pub(crate) fn urlencode_into(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => {
+                out.push('%');
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 15)] as char);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(body: &str) -> String {
+        serde_json::to_string(&decode(body.as_bytes()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn semantics_table() {
+        for (body, want) in [
+            ("a=1&a=2", r#"{"a":"2"}"#),
+            ("a[]=1&a[]=2", r#"{"a":{"0":"1","1":"2"}}"#),
+            ("a[]=1&a[5]=2&a[]=3", r#"{"a":{"0":"1","5":"2","6":"3"}}"#),
+            ("a[-1]=x&a[]=y", r#"{"a":{"-1":"x","0":"y"}}"#),
+            ("a.b=1", r#"{"a_b":"1"}"#),
+            ("a b=1", r#"{"a_b":"1"}"#),
+            ("a+b=1", r#"{"a_b":"1"}"#),
+            ("a[b=1", r#"{"a_b":"1"}"#),
+            ("a[b.c=1", r#"{"a_b_c":"1"}"#),
+            ("a.b[c.d]=1", r#"{"a_b":{"c.d":"1"}}"#),
+            (".a=1", r#"{"_a":"1"}"#),
+            ("a]=1", r#"{"a]":"1"}"#),
+            ("=1", r#"{}"#),
+            ("[a]=1", r#"{}"#),
+            ("a", r#"{"a":""}"#),
+            ("a[b]", r#"{"a":{"b":""}}"#),
+            ("a=b=c", r#"{"a":"b=c"}"#),
+            ("a=%zz", r#"{"a":"%zz"}"#),
+            ("a[01]=x&a[1]=y", r#"{"a":{"01":"x","1":"y"}}"#),
+            ("a[][b]=1&a[][b]=2", r#"{"a":{"0":{"b":"1"},"1":{"b":"2"}}}"#),
+            ("ab[=1&ab[]=2", r#"{"ab_":"1","ab":{"0":"2"}}"#),
+            ("a[b]c=1", r#"{"a":{"b":"1"}}"#),
+            ("a[b][=1", r#"{"a":{"b":"1"}}"#),
+            ("a[ b]=1", r#"{"a":{" b":"1"}}"#),
+            ("a[[b]]=1", r#"{"a":{"[b":"1"}}"#),
+            ("a[ ]=1&a[%0A]=2&a[  ]=3", r#"{"a":{"0":"1","1":"2","  ":"3"}}"#),
+            ("a%00b=1", r#"{"a":"1"}"#),
+            ("a=1&a[b]=2", r#"{"a":{"b":"2"}}"#),
+            ("a[b]=2&a=1", r#"{"a":"1"}"#),
+            ("a[b][c]=1&a[b]=2", r#"{"a":{"b":"2"}}"#),
+            ("a[1]=x&a[0]=y", r#"{"a":{"1":"x","0":"y"}}"#),
+            ("a%5Bb%5d=1", r#"{"a":{"b":"1"}}"#),
+            ("  a=1;b=2&&", r#"{"a":"1;b=2"}"#),
+            ("a[-5]=x&a[]=y", r#"{"a":{"-5":"x","-4":"y"}}"#),
+            ("a[9223372036854775807]=x&a[]=y", r#"{"a":{"9223372036854775807":"x"}}"#),
+        ] {
+            assert_eq!(json(body), want, "{body}");
+        }
+    }
+
+    #[test]
+    fn limits_are_errors() {
+        let mut limits = Limits::default();
+        limits.max_pairs = 2;
+        let e = decode_with(b"a=1&&b=2&c=3", &limits).unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::TooManyPairs { limit: 2 });
+        limits.max_depth = 2;
+        assert!(decode_with(b"a[1][2]=x", &limits).is_ok());
+        let e = decode_with(b"a[1][2][3]=x", &limits).unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::TooDeep { key: "a[1][2][3]".into(), limit: 2 });
+        limits.max_body_bytes = 3;
+        let e = decode_with(b"a=12", &limits).unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::BodyTooLarge { size: 4, limit: 3 });
+    }
+
+    #[test]
+    fn non_utf8_names_the_key() {
+        let e = decode(b"ok=1&data[x]=%FF").unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::InvalidUtf8 { key: "data[x]".into() });
+        // Dropped or truncated parts are never looked at, as PHP never keeps them.
+        assert_eq!(json("a[b]%FF=1&c%00%FF=2"), r#"{"a":{"b":"1"},"c":"2"}"#);
+        let e = decode(b"a=1\0&b=2").unwrap_err();
+        assert_eq!(e.kind(), &ErrorKind::NulByte { offset: 3 });
+    }
+
+    #[test]
+    fn encode_matches_http_build_query() {
+        let tree = decode(b"a=x%20y*~&b[c][]=1&b[c][]=2&e[]").unwrap();
+        assert_eq!(encode(&tree), "a=x+y%2A%7E&b%5Bc%5D%5B0%5D=1&b%5Bc%5D%5B1%5D=2&e%5B0%5D=");
+    }
+}
