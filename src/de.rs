@@ -21,6 +21,13 @@ pub fn from_value<T: de::DeserializeOwned>(value: Value) -> Result<T, Error> {
     T::deserialize(ValueDeserializer(value))
 }
 
+/// Converts any serializable value into a tree, keeping field order (as PHP's
+/// `json_decode(json_encode($x), true)` would).
+pub fn to_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
+    let json = serde_json::to_vec(value).map_err(|e| Error::invalid(format!("cannot serialize: {e}")))?;
+    serde_json::from_slice(&json).map_err(|e| Error::invalid(format!("cannot serialize: {e}")))
+}
+
 /// The deserializer itself (owned value).
 pub(crate) struct ValueDeserializer(pub(crate) Value);
 

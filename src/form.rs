@@ -223,6 +223,22 @@ fn percent_decode_into(raw: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// Encodes any serializable value (an [`AnyEvent`](crate::AnyEvent), an [`Event`](crate::Event), a
+/// [`Value`]) as Bitrix24 would post it: `http_build_query` of its JSON form, keys in field order.
+///
+/// ```
+/// use bitrix24_events::{AnyEvent, form};
+/// let json = br#"{"event":"ONAPPUNINSTALL","data":{"CLEAN":1},"ts":1,"auth":{"domain":"d","member_id":"m"}}"#;
+/// let event: AnyEvent = bitrix24_events::from_json(json)?;
+/// let body = form::to_string(&event)?;
+/// assert_eq!(body, "event=ONAPPUNINSTALL&data%5BCLEAN%5D=1&ts=1&auth%5Bdomain%5D=d&auth%5Bmember_id%5D=m");
+/// assert_eq!(bitrix24_events::from_form::<AnyEvent>(body.as_bytes())?, event);
+/// # Ok::<(), bitrix24_events::Error>(())
+/// ```
+pub fn to_string<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Error> {
+    Ok(encode(&crate::to_value(value)?))
+}
+
 /// Encodes a tree exactly as PHP's `http_build_query($tree)` does (RFC 1738, `&` separator).
 ///
 /// `null` values and empty arrays are left out, `true`/`false` become `1`/`0`, numbers are written
