@@ -68,14 +68,6 @@ pub enum ErrorKind {
         /// What was expected and what was found (never the value itself).
         message: String,
     },
-    /// The body was decoded as one event type but carries another event.
-    #[error("expected event {expected}, found {found}")]
-    UnexpectedEvent {
-        /// The event code the caller asked for.
-        expected: &'static str,
-        /// The event code in the body.
-        found: String,
-    },
     /// The request's media type is neither form nor JSON (or is missing).
     #[error("unsupported media type `{media_type}` (expected application/x-www-form-urlencoded or application/json)")]
     UnsupportedMediaType {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::{AppInstall, AppUninstall, AppUpdate};
 use crate::sign::{DocumentStatusChanged, HcmLinkDocumentSigned, MemberStatusChanged};
 use crate::value::Value;
-use crate::{Auth, Error, ErrorKind};
+use crate::{Auth, Error};
 
 /// The data of one kind of event.
 ///
@@ -230,6 +230,7 @@ macro_rules! with_seed {
 /// Reads the envelope; `read_data` deserializes `data`, given the event code when it came first.
 fn visit_envelope<'de, A, D>(
     mut map: A,
+    expected: Option<&'static str>,
     mut read_data: impl FnMut(Option<&str>, &mut A) -> Result<D, A::Error>,
 ) -> Result<Event<D>, A::Error>
 where
@@ -242,7 +243,7 @@ where
                 if event.is_some() {
                     return Err(de::Error::duplicate_field("event"));
                 }
-                event = Some(with_seed!(map, crate::wire::text, String));
+                event = Some(map.next_value_seed(CodeSeed(expected))?);
             }
             EnvField::HandlerId => handler = with_seed!(map, crate::wire::opt_number, Option<u64>),
             EnvField::Data => data = Some(read_data(event.as_deref(), &mut map)?),
@@ -262,12 +263,21 @@ where
     })
 }
 
-fn check_code<E: de::Error>(expected: Option<&'static str>, found: &str) -> Result<(), E> {
-    match expected {
-        Some(code) if !code.eq_ignore_ascii_case(found) => {
-            Err(E::custom(ErrorKind::UnexpectedEvent { expected: code, found: found.to_owned() }))
+/// Reads the event code, checking it against the code the caller asked for (ignoring case), so a
+/// mismatch is reported at the key `event`.
+struct CodeSeed(Option<&'static str>);
+
+impl<'de> de::DeserializeSeed<'de> for CodeSeed {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        let code = crate::wire::text::deserialize(d)?;
+        match self.0 {
+            Some(expected) if !expected.eq_ignore_ascii_case(&code) => {
+                // The code is an event name, not a secret: naming both helps the caller.
+                Err(de::Error::custom(format_args!("expected event {expected}, found {code}")))
+            }
+            _ => Ok(code),
         }
-        _ => Ok(()),
     }
 }
 
@@ -280,14 +290,7 @@ impl<'de, D: EventData + Deserialize<'de>> Deserialize<'de> for Event<D> {
                 f.write_str("a Bitrix24 event")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Event<D>, A::Error> {
-                let event = visit_envelope(map, |code, map: &mut A| {
-                    if let Some(code) = code {
-                        check_code(D::CODE, code)?;
-                    }
-                    map.next_value::<D>()
-                })?;
-                check_code(D::CODE, &event.event)?;
-                Ok(event)
+                visit_envelope(map, D::CODE, |_, map: &mut A| map.next_value::<D>())
             }
         }
         d.deserialize_struct(ENVELOPE, ENVELOPE_FIELDS, V(std::marker::PhantomData))
@@ -362,7 +365,7 @@ impl<'de> Deserialize<'de> for AnyEvent {
                 f.write_str("a Bitrix24 event")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<AnyEvent, A::Error> {
-                let event = visit_envelope(map, |code, map: &mut A| match code {
+                let event = visit_envelope(map, None, |code, map: &mut A| match code {
                     Some(code) => read_any(kind_of(code), map),
                     // `data` before `event` (only in hand-made JSON): keep it as a tree for now.
                     None => Ok(AnyData::Tree(map.next_value()?)),

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use bitrix24_events::{Error, ErrorKind, Value, form};
-use serde_json::Value as Json;
+use serde::Deserialize;
 
 /// Limits the fixtures assume: PHP's `max_input_nesting_level` and `max_input_vars` defaults, which are
 /// also our decoder's defaults.
@@ -31,12 +31,29 @@ struct Case {
     name: String,
     body: Vec<u8>,
     expect: Expect,
-    tree: Option<Json>,
+    tree: Option<Value>,
 }
 
 enum Expect {
-    Tree(Json),
+    Tree(Value),
     Error(String),
+}
+
+/// One fixture line. `expect` and `tree` are deserialized straight from the line's text into
+/// [`Value`]: going through `serde_json::Value` would sort object keys (serde_json's default map is
+/// a `BTreeMap`) and lose the order PHP produced.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    name: String,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    body_hex: Option<String>,
+    expect: Option<Value>,
+    error: Option<String>,
+    #[serde(default)]
+    tree: Option<Value>,
 }
 
 fn manifest_dir() -> &'static Path {
@@ -63,20 +80,18 @@ fn parse_corpus(source: &str, text: &str) -> (Vec<Case>, Vec<String>) {
         }
         let at = format!("{source}:{}", i + 1);
         let parsed: Result<Case, String> = (|| {
-            let obj: Json = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
-            let name = obj["name"].as_str().ok_or("no \"name\"")?.to_owned();
-            let body = match (obj.get("body"), obj.get("body_hex")) {
-                (Some(Json::String(b)), None) => b.as_bytes().to_vec(),
-                (None, Some(Json::String(h))) => hex_decode(h).map_err(|e| format!("bad body_hex: {e}"))?,
-                _ => return Err("needs exactly one of \"body\" (string) / \"body_hex\"".into()),
+            let l: Line = serde_json::from_str(line).map_err(|e| format!("does not deserialize: {e}"))?;
+            let body = match (l.body, l.body_hex) {
+                (Some(b), None) => b.into_bytes(),
+                (None, Some(h)) => hex_decode(&h).map_err(|e| format!("bad body_hex: {e}"))?,
+                _ => return Err("needs exactly one of \"body\" / \"body_hex\"".into()),
             };
-            let expect = match (obj.get("expect"), obj.get("error")) {
-                (Some(e @ Json::Object(_)), Some(Json::Null)) => Expect::Tree(e.clone()),
-                (Some(Json::Null), Some(Json::String(kind))) => Expect::Error(kind.clone()),
+            let expect = match (l.expect, l.error) {
+                (Some(tree @ Value::Array(_)), None) => Expect::Tree(tree),
+                (None, Some(kind)) => Expect::Error(kind),
                 _ => return Err("needs \"expect\": {...} with \"error\": null, or \"expect\": null with \"error\": \"...\"".into()),
             };
-            let tree = obj.get("tree").cloned();
-            Ok(Case { source: at.clone(), name, body, expect, tree })
+            Ok(Case { source: at.clone(), name: l.name, body, expect, tree: l.tree })
         })();
         match parsed {
             Ok(case) => cases.push(case),
@@ -84,6 +99,10 @@ fn parse_corpus(source: &str, text: &str) -> (Vec<Case>, Vec<String>) {
         }
     }
     (cases, problems)
+}
+
+fn to_json(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| format!("{v:?}"))
 }
 
 fn clip(s: String) -> String {
@@ -109,7 +128,7 @@ fn show_body(body: &[u8]) -> String {
 
 fn show_result(r: &Result<Value, Error>) -> String {
     match r {
-        Ok(v) => serde_json::to_string(v).unwrap_or_else(|_| format!("{v:?}")),
+        Ok(v) => to_json(v),
         Err(e) => format!("Err({:?}) \"{e}\"", e.kind()),
     }
 }
@@ -130,18 +149,15 @@ fn check(cases: &[Case]) -> Vec<String> {
         let got = form::decode(&case.body);
         let head = format!("{} [{}]\n    body:     {}", case.name, case.source, clip(show_body(&case.body)));
         match &case.expect {
-            Expect::Tree(json) => match serde_json::from_value::<Value>(json.clone()) {
-                Err(e) => mismatches.push(format!("{head}\n    fixture `expect` does not deserialize into Value: {e}")),
-                Ok(want) => {
-                    if got.as_ref().ok() != Some(&want) {
-                        mismatches.push(format!(
-                            "{head}\n    PHP:      {}\n    ours:     {}",
-                            clip(json.to_string()),
-                            clip(show_result(&got))
-                        ));
-                    }
+            Expect::Tree(want) => {
+                if got.as_ref().ok() != Some(want) {
+                    mismatches.push(format!(
+                        "{head}\n    PHP:      {}\n    ours:     {}",
+                        clip(to_json(want)),
+                        clip(show_result(&got))
+                    ));
                 }
-            },
+            }
             Expect::Error(kind) => {
                 let ok = match &got {
                     Err(e) => error_matches(kind, e),
@@ -162,22 +178,17 @@ fn check(cases: &[Case]) -> Vec<String> {
                 }
             }
         }
-        if let Some(tree_json) = &case.tree {
-            match serde_json::from_value::<Value>(tree_json.clone()) {
-                Err(e) => mismatches.push(format!("{} [{}] (encode)\n    fixture `tree` does not deserialize into Value: {e}", case.name, case.source)),
-                Ok(tree) => {
-                    let encoded = form::encode(&tree);
-                    if encoded.as_bytes() != case.body.as_slice() {
-                        mismatches.push(format!(
-                            "{} [{}] (encode)\n    tree:     {}\n    PHP http_build_query: {}\n    ours form::encode:    {}",
-                            case.name,
-                            case.source,
-                            clip(tree_json.to_string()),
-                            clip(show_body(&case.body)),
-                            clip(format!("{encoded:?}"))
-                        ));
-                    }
-                }
+        if let Some(tree) = &case.tree {
+            let encoded = form::encode(tree);
+            if encoded.as_bytes() != case.body.as_slice() {
+                mismatches.push(format!(
+                    "{} [{}] (encode)\n    tree:     {}\n    PHP http_build_query: {}\n    ours form::encode:    {}",
+                    case.name,
+                    case.source,
+                    clip(to_json(tree)),
+                    clip(show_body(&case.body)),
+                    clip(format!("{encoded:?}"))
+                ));
             }
         }
     }

@@ -1,0 +1,89 @@
+//! The `inspect` example's contract, run as users run it (the binary cargo builds for the tests).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn inspect_binary() -> PathBuf {
+    // Integration tests live in target/<profile>/deps; examples in target/<profile>/examples.
+    let mut dir = std::env::current_exe().unwrap();
+    dir.pop();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let exe = dir.join("examples").join(format!("inspect{}", std::env::consts::EXE_SUFFIX));
+    assert!(exe.exists(), "{} not built (cargo test builds examples)", exe.display());
+    exe
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(inspect_binary())
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+const SEED_FORM: &str = "examples/data/member-status-changed.form";
+const SEED_JSON: &str = "examples/data/member-status-changed.json";
+const TOKEN: &str = "81905784dd6e05280c9a2015e0e61e68";
+
+#[test]
+fn prints_the_typed_event_with_secrets_redacted() {
+    let form = run(&[SEED_FORM], b"");
+    let json = run(&["--format", "json", SEED_JSON], b"");
+    assert!(form.status.success() && json.status.success());
+    assert_eq!(stdout(&form), stdout(&json), "form and JSON print the same event");
+    assert_eq!(stdout(&form).lines().count(), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&form)).unwrap();
+    assert_eq!(v["data"]["statusCode"], "done");
+    assert_eq!(v["event_handler_id"], 1211);
+    assert_eq!(v["auth"]["application_token"], "[redacted]");
+    assert!(!stdout(&form).contains(TOKEN));
+
+    let shown = run(&["--show-secrets", SEED_FORM], b"");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&shown)).unwrap();
+    assert_eq!(v["auth"]["application_token"], TOKEN);
+}
+
+#[test]
+fn reads_stdin_and_prints_the_tree() {
+    let o = run(&["--tree"], b"a[]=1&a[5]=2&a[]=3&b.c=x&d[e]f=1\n");
+    assert!(o.status.success());
+    assert_eq!(stdout(&o), "{\"a\":{\"0\":\"1\",\"5\":\"2\",\"6\":\"3\"},\"b_c\":\"x\",\"d\":{\"e\":\"1\"}}\n");
+    let o = run(&["--tree", "--format", "auto"], br#" {"z":[1,"2"],"a":null}"#);
+    assert_eq!(stdout(&o), "{\"z\":{\"0\":1,\"1\":\"2\"},\"a\":null}\n");
+}
+
+#[test]
+fn lines_mode_keeps_going_after_a_bad_body() {
+    let form = std::fs::read_to_string(SEED_FORM).unwrap();
+    let json = std::fs::read_to_string(SEED_JSON).unwrap().replace('\n', " ");
+    let input = format!("{form}\nnot=an&event\n{json}\r\nevent=X&data[a]=%FF\n");
+    let o = run(&["--lines"], input.as_bytes());
+    assert!(o.status.success());
+    let lines: Vec<_> = stdout(&o).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0], lines[2]);
+    assert_eq!(lines[1]["error"], "`data` is missing");
+    assert_eq!(lines[3]["error"], "key `data[a]`: decoded bytes are not valid UTF-8");
+}
+
+#[test]
+fn a_failing_body_exits_1_with_the_message() {
+    let o = run(&[], b"event=X&ts=1&auth[domain]=d&auth[member_id]=m");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).is_empty());
+    assert_eq!(String::from_utf8_lossy(&o.stderr).trim(), "error: `data` is missing");
+    let o = run(&["--format", "yaml"], b"");
+    assert_eq!(o.status.code(), Some(2));
+}
