@@ -86,11 +86,7 @@ fn render(body: &[u8], options: &Options) -> Result<String, bitrix24_events::Err
         serde_json::to_string(&tree)
     } else {
         let event: AnyEvent = decoder.decode(format, body)?;
-        if options.show_secrets {
-            serde_json::to_string(&event)
-        } else {
-            serde_json::to_string(&event.redacted())
-        }
+        if options.show_secrets { serde_json::to_string(&event) } else { serde_json::to_string(&event.redacted()) }
     };
     Ok(json.expect("a decoded event always serializes"))
 }

@@ -41,7 +41,12 @@ pub struct AppUpdate {
     #[serde(rename = "VERSION", with = "crate::wire::number")]
     pub version: u64,
     /// The version updated from.
-    #[serde(rename = "PREVIOUS_VERSION", default, with = "crate::wire::opt_number", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PREVIOUS_VERSION",
+        default,
+        with = "crate::wire::opt_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub previous_version: Option<u64>,
     /// The portal's language.
     #[serde(rename = "LANGUAGE_ID", default, with = "crate::wire::opt_text", skip_serializing_if = "Option::is_none")]

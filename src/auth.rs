@@ -6,9 +6,9 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
+use crate::Secret;
 use crate::code::code_enum;
 use crate::value::{Array, Key, Value};
-use crate::Secret;
 
 code_enum! {
     /// The application's status on the portal (`auth[status]`).

@@ -5,8 +5,8 @@
 
 use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::value::{Key, Value};
 use crate::Error;
+use crate::value::{Key, Value};
 
 /// Deserializes a typed value from a tree, as decoded from a form body or JSON.
 ///

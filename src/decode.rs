@@ -28,7 +28,8 @@ impl Format {
     /// # Ok::<(), bitrix24_events::Error>(())
     /// ```
     pub fn from_content_type(content_type: Option<&str>) -> Result<Format, Error> {
-        let unsupported = || Error::from(ErrorKind::UnsupportedMediaType { media_type: content_type.unwrap_or("").to_owned() });
+        let unsupported =
+            || Error::from(ErrorKind::UnsupportedMediaType { media_type: content_type.unwrap_or("").to_owned() });
         let mut parts = content_type.ok_or_else(unsupported)?.split(';');
         let essence = parts.next().unwrap_or("").trim();
         for param in parts {
@@ -44,7 +45,9 @@ impl Format {
             Ok(Format::Form)
         } else if essence.eq_ignore_ascii_case("application/json")
             || essence.split_once('/').is_some_and(|(top, sub)| {
-                top.eq_ignore_ascii_case("application") && sub.len() > 5 && sub[sub.len() - 5..].eq_ignore_ascii_case("+json")
+                top.eq_ignore_ascii_case("application")
+                    && sub.len() > 5
+                    && sub[sub.len() - 5..].eq_ignore_ascii_case("+json")
             })
         {
             Ok(Format::Json)
@@ -130,9 +133,8 @@ fn json_error(body: &[u8], e: serde_json::Error, retype: impl FnOnce(Value) -> O
     match e.classify() {
         Category::Syntax | Category::Eof | Category::Io => ErrorKind::Json { message: e.to_string() }.into(),
         Category::Data => match serde_json::from_slice::<Value>(body) {
-            Ok(tree) => retype(tree).unwrap_or_else(|| {
-                Error::invalid(format!("invalid event at line {} column {}", e.line(), e.column()))
-            }),
+            Ok(tree) => retype(tree)
+                .unwrap_or_else(|| Error::invalid(format!("invalid event at line {} column {}", e.line(), e.column()))),
             Err(e) => ErrorKind::Json { message: e.to_string() }.into(),
         },
     }

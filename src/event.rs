@@ -76,7 +76,13 @@ impl<D> Event<D> {
 
     /// Changes the data, keeping the envelope.
     pub fn map<E>(self, f: impl FnOnce(D) -> E) -> Event<E> {
-        Event { event: self.event, event_handler_id: self.event_handler_id, data: f(self.data), ts: self.ts, auth: self.auth }
+        Event {
+            event: self.event,
+            event_handler_id: self.event_handler_id,
+            data: f(self.data),
+            ts: self.ts,
+            auth: self.auth,
+        }
     }
 }
 

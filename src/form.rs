@@ -38,6 +38,7 @@ pub(crate) fn decode_array(body: &[u8], limits: &Limits) -> Result<Array, Error>
     let mut root = Array::new();
     let mut pairs = 0usize;
     let mut key_buf = Vec::with_capacity(64);
+    let mut groups = Vec::new();
     for segment in body.split(|&b| b == b'&') {
         if segment.is_empty() {
             continue;
@@ -56,7 +57,7 @@ pub(crate) fn decode_array(body: &[u8], limits: &Limits) -> Result<Array, Error>
         if let Some(nul) = key_buf.iter().position(|&b| b == 0) {
             key_buf.truncate(nul);
         }
-        insert_pair(&mut root, &mut key_buf, raw_value, limits)?;
+        insert_pair(&mut root, &mut key_buf, &mut groups, raw_value, limits)?;
     }
     Ok(root)
 }
@@ -68,15 +69,12 @@ enum Group {
     Key(usize, usize),
 }
 
-/// Where a pair's value goes, after PHP's key rules.
-struct Parsed {
-    /// `key[..base_end]` is the base name, already mangled in place.
-    base_end: usize,
-    groups: Vec<Group>,
-}
 
-/// PHP's `php_register_variable_ex`, on an already decoded, NUL-truncated key.
-fn parse_key(key: &mut Vec<u8>, limits: &Limits) -> Result<Option<Parsed>, Error> {
+/// PHP's `php_register_variable_ex`, on an already decoded, NUL-truncated key: mangles the base name
+/// in place, fills `groups` with the levels below it and returns where the base name ends, or
+/// `None` when PHP drops the pair.
+fn parse_key(key: &mut Vec<u8>, groups: &mut Vec<Group>, limits: &Limits) -> Result<Option<usize>, Error> {
+    groups.clear();
     let lead = key.iter().take_while(|&&b| b == b' ').count();
     key.drain(..lead);
     let first_bracket = key.iter().position(|&b| b == b'[');
@@ -86,9 +84,8 @@ fn parse_key(key: &mut Vec<u8>, limits: &Limits) -> Result<Option<Parsed>, Error
     }
     mangle(&mut key[..base_len], false);
     let Some(mut open) = first_bracket else {
-        return Ok(Some(Parsed { base_end: key.len(), groups: Vec::new() }));
+        return Ok(Some(key.len()));
     };
-    let mut groups = Vec::new();
     loop {
         if groups.len() + 1 > limits.max_depth {
             return Err(ErrorKind::TooDeep { key: key_for_error(key), limit: limits.max_depth }.into());
@@ -112,7 +109,7 @@ fn parse_key(key: &mut Vec<u8>, limits: &Limits) -> Result<Option<Parsed>, Error
                     // Never closed: the `[` and the rest become part of a plain (mangled) name.
                     key[open] = b'_';
                     mangle(&mut key[start..], true);
-                    return Ok(Some(Parsed { base_end: key.len(), groups }));
+                    return Ok(Some(key.len()));
                 }
                 // An unclosed `[` after a complete group is ignored.
                 None => break,
@@ -125,7 +122,7 @@ fn parse_key(key: &mut Vec<u8>, limits: &Limits) -> Result<Option<Parsed>, Error
             break;
         }
     }
-    Ok(Some(Parsed { base_end: base_len, groups }))
+    Ok(Some(base_len))
 }
 
 /// PHP replaces ` ` and `.` (and `[` in the tail of an unclosed name) with `_`.
@@ -142,14 +139,20 @@ fn key_for_error(key: &[u8]) -> String {
     String::from_utf8_lossy(shown).into_owned()
 }
 
-fn insert_pair(root: &mut Array, key: &mut Vec<u8>, raw_value: &[u8], limits: &Limits) -> Result<(), Error> {
-    let Some(parsed) = parse_key(key, limits)? else {
+fn insert_pair(
+    root: &mut Array,
+    key: &mut Vec<u8>,
+    groups: &mut Vec<Group>,
+    raw_value: &[u8],
+    limits: &Limits,
+) -> Result<(), Error> {
+    let Some(base_end) = parse_key(key, groups, limits)? else {
         return Ok(());
     };
     let utf8_error = || Error::from(ErrorKind::InvalidUtf8 { key: key_for_error(key) });
     let text = |start: usize, end: usize| std::str::from_utf8(&key[start..end]).map_err(|_| utf8_error());
-    let base = text(0, parsed.base_end)?;
-    for group in &parsed.groups {
+    let base = text(0, base_end)?;
+    for group in groups.iter() {
         if let Group::Key(s, e) = *group {
             text(s, e)?;
         }
@@ -158,7 +161,7 @@ fn insert_pair(root: &mut Array, key: &mut Vec<u8>, raw_value: &[u8], limits: &L
 
     // Walk down, turning every intermediate slot into an array (last write wins, kind included).
     let mut slot = root.slot_str(base);
-    for group in &parsed.groups {
+    for group in groups.iter() {
         let array = into_array(slot);
         slot = match *group {
             Group::Append => match array.push_slot() {
@@ -210,7 +213,8 @@ fn percent_decode_into(raw: &[u8], out: &mut Vec<u8>) {
         match b {
             b'+' => out.push(b' '),
             b'%' => {
-                if let (Some(h), Some(l)) = (raw.get(i + 1).and_then(|&b| hex(b)), raw.get(i + 2).and_then(|&b| hex(b))) {
+                if let (Some(h), Some(l)) = (raw.get(i + 1).and_then(|&b| hex(b)), raw.get(i + 2).and_then(|&b| hex(b)))
+                {
                     out.push(h << 4 | l);
                     i += 3;
                     continue;

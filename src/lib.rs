@@ -57,7 +57,7 @@ mod wire;
 pub use app::{AppInstall, AppUninstall, AppUpdate};
 pub use auth::{AppStatus, Auth};
 pub use de::{from_value, to_value};
-pub use decode::{from_body, from_form, from_json, Decoder, Format};
+pub use decode::{Decoder, Format, from_body, from_form, from_json};
 pub use error::{Error, ErrorKind};
 pub use event::{AnyEvent, Event, EventData};
 pub use limits::Limits;

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::code::code_enum;
 use crate::EventData;
+use crate::code::code_enum;
 
 code_enum! {
     /// A signing participant's status (`data[statusCode]` of OnSignB2eMemberStatusChanged).
@@ -101,7 +101,12 @@ pub struct DocumentStatusChanged {
 impl DocumentStatusChanged {
     /// Builds the data of a document status change.
     pub fn new(document_uid: impl Into<String>, status_code: DocumentStatus) -> Self {
-        DocumentStatusChanged { document_uid: document_uid.into(), company_uid: None, status_code, status_name: String::new() }
+        DocumentStatusChanged {
+            document_uid: document_uid.into(),
+            company_uid: None,
+            status_code,
+            status_name: String::new(),
+        }
     }
 }
 

@@ -108,9 +108,15 @@ fn event_codes_match_ignoring_case() {
 fn every_known_event_types() {
     let auth = "&ts=1&auth%5Bdomain%5D=d.bitrix24.com&auth%5Bmember_id%5D=m1&auth%5Bapplication_token%5D=t";
     let cases = [
-        ("event=ONSIGNB2EDOCUMENTSTATUSCHANGED&data%5BdocumentUid%5D=D1&data%5BcompanyUid%5D=C1&data%5BstatusCode%5D=signing&data%5BstatusName%5D=Signing+in+progress", "document"),
+        (
+            "event=ONSIGNB2EDOCUMENTSTATUSCHANGED&data%5BdocumentUid%5D=D1&data%5BcompanyUid%5D=C1&data%5BstatusCode%5D=signing&data%5BstatusName%5D=Signing+in+progress",
+            "document",
+        ),
         ("event=ONSIGNHCMLINKB2EDOCUMENTSIGNED&data%5Bid%5D=42&data%5Bcompany%5D=HCM1", "hcm"),
-        ("event=ONAPPINSTALL&data%5BVERSION%5D=3&data%5BACTIVE%5D=Y&data%5BINSTALLED%5D=N&data%5BLANGUAGE_ID%5D=en", "install"),
+        (
+            "event=ONAPPINSTALL&data%5BVERSION%5D=3&data%5BACTIVE%5D=Y&data%5BINSTALLED%5D=N&data%5BLANGUAGE_ID%5D=en",
+            "install",
+        ),
         ("event=ONAPPUPDATE&data%5BVERSION%5D=4&data%5BPREVIOUS_VERSION%5D=3&data%5BLANGUAGE_ID%5D=de", "update"),
         ("event=ONAPPUNINSTALL&data%5BCLEAN%5D=1&data%5BLANGUAGE_ID%5D=ru", "uninstall"),
     ];
@@ -123,7 +129,9 @@ fn every_known_event_types() {
                 assert_eq!(e.data.company_uid.as_deref(), Some("C1"));
                 assert_eq!(e.data.status_name, "Signing in progress");
             }
-            ("hcm", AnyEvent::HcmLinkDocumentSigned(e)) => assert_eq!((e.data.id, e.data.company.as_str()), (42, "HCM1")),
+            ("hcm", AnyEvent::HcmLinkDocumentSigned(e)) => {
+                assert_eq!((e.data.id, e.data.company.as_str()), (42, "HCM1"))
+            }
             ("install", AnyEvent::AppInstall(e)) => {
                 assert_eq!(e.data.version, 3);
                 assert_eq!((e.data.active, e.data.installed), (Some(true), Some(false)));
@@ -150,7 +158,8 @@ fn flags_and_numbers_accept_both_spellings() {
     assert_eq!((e.auth.expires_in, e.auth.user_id), (Some(3600), Some(5)));
     assert_eq!(serde_json::to_value(&e.data).unwrap()["ACTIVE"], "Y");
     let uninstall: Event<AppUninstall> =
-        from_json(br#"{"event":"ONAPPUNINSTALL","data":{"CLEAN":0},"ts":"1","auth":{"domain":"d","member_id":"m"}}"#).unwrap();
+        from_json(br#"{"event":"ONAPPUNINSTALL","data":{"CLEAN":0},"ts":"1","auth":{"domain":"d","member_id":"m"}}"#)
+            .unwrap();
     assert!(!uninstall.data.clean);
 }
 
@@ -171,7 +180,8 @@ fn unknown_codes_and_fields_are_kept() {
 #[test]
 fn debug_and_redacted_never_show_secrets() {
     let event = AnyEvent::MemberStatusChanged(seed_from_form());
-    let secrets = ["s6p6eclrvim6da22ft9ch94ekreb52lv", "4s386p3q0tr8dy89xvmt96234v3dljg8", "81905784dd6e05280c9a2015e0e61e68"];
+    let secrets =
+        ["s6p6eclrvim6da22ft9ch94ekreb52lv", "4s386p3q0tr8dy89xvmt96234v3dljg8", "81905784dd6e05280c9a2015e0e61e68"];
     let shown = [
         format!("{event:?}"),
         format!("{:?}", event.auth()),
@@ -208,11 +218,18 @@ fn bad_inputs_give_specific_errors() {
     let cases: Vec<(&str, Vec<u8>, ErrorKind)> = vec![
         ("missing member_id", missing_member.into_bytes(), ErrorKind::Missing { path: "auth[member_id]".into() }),
         ("no auth", b"event=X&data[a]=1&ts=1".to_vec(), ErrorKind::Missing { path: "auth".into() }),
-        ("no data", b"event=X&ts=1&auth[domain]=d&auth[member_id]=m".to_vec(), ErrorKind::Missing { path: "data".into() }),
+        (
+            "no data",
+            b"event=X&ts=1&auth[domain]=d&auth[member_id]=m".to_vec(),
+            ErrorKind::Missing { path: "data".into() },
+        ),
         (
             "statusCode not a string",
             status_array.into_bytes(),
-            ErrorKind::InvalidValue { path: "data[statusCode]".into(), message: "expected a string, found an array".into() },
+            ErrorKind::InvalidValue {
+                path: "data[statusCode]".into(),
+                message: "expected a string, found an array".into(),
+            },
         ),
         (
             "ts not a number",
@@ -295,7 +312,9 @@ fn media_types() {
     for ct in ["application/json", "application/json;charset=\"utf-8\"", "application/vnd.api+json"] {
         assert_eq!(Format::from_content_type(Some(ct)).unwrap(), Format::Json, "{ct}");
     }
-    for ct in [Some("text/plain"), Some("multipart/form-data; boundary=x"), Some("application/json; charset=koi8-r"), None] {
+    for ct in
+        [Some("text/plain"), Some("multipart/form-data; boundary=x"), Some("application/json; charset=koi8-r"), None]
+    {
         let err = from_body::<AnyEvent>(ct, SEED_JSON.as_bytes()).unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::UnsupportedMediaType { media_type: ct.unwrap_or("").into() });
     }
@@ -303,7 +322,8 @@ fn media_types() {
 
 #[test]
 fn data_before_event_still_types() {
-    let json = br#"{"data":{"VERSION":"1","ACTIVE":"Y"},"ts":1,"event":"onappinstall","auth":{"domain":"d","member_id":"m"}}"#;
+    let json =
+        br#"{"data":{"VERSION":"1","ACTIVE":"Y"},"ts":1,"event":"onappinstall","auth":{"domain":"d","member_id":"m"}}"#;
     let AnyEvent::AppInstall(e) = from_json::<AnyEvent>(json).unwrap() else { panic!() };
     assert_eq!(e.data, {
         let mut d = AppInstall::new(1);
