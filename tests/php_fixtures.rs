@@ -64,10 +64,7 @@ fn hex_decode(s: &str) -> Result<Vec<u8>, String> {
     if s.len() % 2 != 0 {
         return Err("odd length".into());
     }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|e| format!("{e} at {i}")))
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|e| format!("{e} at {i}"))).collect()
 }
 
 /// Parses a JSONL corpus. Malformed lines are reported as problems, not skipped silently.
@@ -89,7 +86,12 @@ fn parse_corpus(source: &str, text: &str) -> (Vec<Case>, Vec<String>) {
             let expect = match (l.expect, l.error) {
                 (Some(tree @ Value::Array(_)), None) => Expect::Tree(tree),
                 (None, Some(kind)) => Expect::Error(kind),
-                _ => return Err("needs \"expect\": {...} with \"error\": null, or \"expect\": null with \"error\": \"...\"".into()),
+                _ => {
+                    return Err(
+                        "needs \"expect\": {...} with \"error\": null, or \"expect\": null with \"error\": \"...\""
+                            .into(),
+                    );
+                }
             };
             Ok(Case { source: at.clone(), name: l.name, body, expect, tree: l.tree })
         })();
@@ -261,7 +263,8 @@ fn php_random_corpus() {
     report("random", cases.len(), &problems, "(tests/data/php_random.jsonl)");
 }
 
-/// A new random corpus on every run, straight from PHP. Set `PHP_FIXTURE_SEED` to replay a seed.
+/// A new random corpus on every run, straight from PHP. Set `PHP_FIXTURE_SEED` to replay a seed and
+/// `PHP_FIXTURE_COUNT` for a longer run (default 500 cases).
 #[test]
 fn php_fresh_random_corpus() {
     let seed: u64 = match std::env::var("PHP_FIXTURE_SEED") {
@@ -271,31 +274,38 @@ fn php_fresh_random_corpus() {
             (now.as_secs() ^ u64::from(now.subsec_nanos())) % 2_147_483_648
         }
     };
+    let count: usize = match std::env::var("PHP_FIXTURE_COUNT") {
+        Ok(s) => s.trim().parse().expect("PHP_FIXTURE_COUNT must be a non-negative integer"),
+        Err(_) => 500,
+    };
     let script = manifest_dir().join("tests/php/gen_fixtures.php");
-    let seed_arg = seed.to_string();
-    let output = match Command::new("php").arg(&script).args(["random", seed_arg.as_str(), "500"]).output() {
+    let (seed_arg, count_arg) = (seed.to_string(), count.to_string());
+    let output = match Command::new("php").arg(&script).args(["random", seed_arg.as_str(), count_arg.as_str()]).output()
+    {
         Ok(output) => output,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if std::env::var_os("CI").is_some() {
                 panic!("`php` is not on PATH, but CI is set: CI must install php-cli to check the decoder against PHP");
             }
-            eprintln!("notice: `php` is not on PATH; skipping the fresh PHP-generated corpus (the committed corpora still ran)");
+            eprintln!(
+                "notice: `php` is not on PATH; skipping the fresh PHP-generated corpus (the committed corpora still ran)"
+            );
             return;
         }
         Err(e) => panic!("cannot run php: {e}"),
     };
-    eprintln!("fresh PHP corpus: seed {seed} (replay with PHP_FIXTURE_SEED={seed})");
+    eprintln!("fresh PHP corpus: seed {seed}, {count} cases (replay with PHP_FIXTURE_SEED={seed})");
     assert!(
         output.status.success(),
-        "php {} random {seed} 500 failed ({}):\n{}",
+        "php {} random {seed} {count} failed ({}):\n{}",
         script.display(),
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
     let text = String::from_utf8(output.stdout).expect("generator output is not UTF-8");
-    let (cases, mut problems) = parse_corpus(&format!("random {seed} 500"), &text);
-    if cases.len() != 500 {
-        problems.push(format!("generator produced {} cases, expected 500", cases.len()));
+    let (cases, mut problems) = parse_corpus(&format!("random {seed} {count}"), &text);
+    if cases.len() != count {
+        problems.push(format!("generator produced {} cases, expected {count}", cases.len()));
     }
     problems.extend(check(&cases));
     report("fresh", cases.len(), &problems, &format!("(seed {seed}; replay with PHP_FIXTURE_SEED={seed})"));

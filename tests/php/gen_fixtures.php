@@ -100,7 +100,7 @@ if (!ini_ok()) {
 
 error_reporting(E_ALL);
 ini_set('display_errors', '0');   // required: PHP emits the nesting warning only then
-ini_set('log_errors', '0');
+ini_set('log_errors', '1');       // fatal errors still reach stderr (never stdout)
 
 function fail(string $msg): void
 {
@@ -369,7 +369,8 @@ function edge_cases(): array
     // --- limits: pairs ------------------------------------------------------------------
     $pairs = fn(int $n) => implode('&', array_map(fn($i) => "k$i=$i", range(1, $n)));
     $add('pairs', $pairs(1000), $pairs(1001), $pairs(1000) . '&', '&&' . str_replace('&', '&&', $pairs(1000)) . '&&',
-        $pairs(999) . '&=x', $pairs(1000) . '&=x', $pairs(999) . '&[x]=1', str_repeat('a[]=1&', 1000));
+        $pairs(999) . '&=x', $pairs(1000) . '&=x', $pairs(999) . '&[x]=1', str_repeat('a[]=1&', 1000),
+        $pairs(1000) . '&a=%FF', $pairs(1000) . '&b' . $lv(65) . '=1');
     // --- unicode -------------------------------------------------------------------------
     $add('unicode', '%C3%A9=%C3%A9', 'é=é', 'a[é]=日本', 'a[%E6%97%A5]=1', '%F0%9F%98%80=%F0%9F%98%80',
         '😀[😀]=😀', 'é.b=1', 'é é=1', 'a[b=é', 'a[b.é=1', '%c3%a9=%c3%a9', 'a[%C3%A9][]=1',
@@ -379,7 +380,9 @@ function edge_cases(): array
     $add('utf8-err', 'a=%C3%28', 'a=%C3', 'a=%ED%A0%80', 'a=%C0%80', 'a=%F4%90%80%80', 'a=%80',
         '%FF=1', 'a[%FF]=1', 'a%C3%28=1', 'a[%C3]=1', 'a=%FF&a=1', 'a[b]=1&a[b]=%FF&a[b]=2',
         'a[%FF=1', 'a[%C3]%A9=1', 'a%C3[%A9]=1', 'a[b][%FF]=1', 'a[]=%FF', 'x=1&a=%FE',
-        'a=%00%FF', "a=\xFF", "\xFF=1", "a[\xC3\x28]=1", 'a%FF', 'a[%E6%97]=1');
+        'a=%00%FF', "a=\xFF", "\xFF=1", "a[\xC3\x28]=1", 'a%FF', 'a[%E6%97]=1',
+        // PHP drops this append (next key would overflow); alone, the pair keeps %FF: "utf8"
+        'a[9223372036854775807]=x&a[]=%FF');
     // --- non-UTF-8 in bytes PHP drops: no error --------------------------------------------
     $add('utf8-dropped', 'a[b]%FF=1', 'a%00%FF=1', '=%FF', '[%FF]=1', '%00%FF=%FF', 'a[b][%FF=1',
         'a[b]%C3%28[c]=1', 'a[b%00%FF]=1', 'a[]%FF=1', "a[b]\xFF=1", "a%00\xFF=1", "[\xFF]=\xFF",
@@ -475,7 +478,7 @@ function hostile_body(): string
     $open = ['[', '[', '[', '%5B', '%5b'];
     $close = [']', ']', ']', '%5D', '%5d', ''];
     $baseAlpha = ['a', 'b', 'c', '0', '1', '-', '.', ' ', '+', '_', '%20', '%00', '%FF', 'é', '%C3%A9', '%2E', '-1', '01'];
-    $inAlpha = array_merge($baseAlpha, ['', '', ' ', '%09', '%0A', '[', ']', '%zz', '%', '9223372036854775808']);
+    $inAlpha = array_merge($baseAlpha, ['', '', ' ', '%09', '%0A', '%0B', '%0C', '%0D', '[', ']', '%zz', '%', '9223372036854775808']);
     $body = '';
     while (strlen($body) < $len) {
         $k = tokens_upto($baseAlpha, mt_rand(0, 4));
@@ -568,7 +571,7 @@ function mode_random(int $seed, int $count): void
 $mode = $argv[1] ?? '';
 if ($mode === 'edge' && $argc === 2) {
     mode_edge();
-} elseif ($mode === 'random' && $argc === 4 && ctype_digit($argv[2]) && ctype_digit($argv[3])) {
+} elseif ($mode === 'random' && $argc === 4 && preg_match('/^[0-9]+$/D', $argv[2]) && preg_match('/^[0-9]+$/D', $argv[3])) {
     mode_random((int)$argv[2], (int)$argv[3]);
 } else {
     fwrite(STDERR, "usage: php gen_fixtures.php edge\n       php gen_fixtures.php random SEED COUNT\n");
