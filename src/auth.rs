@@ -150,7 +150,7 @@ impl<'de> Deserialize<'de> for Field {
                 Ok(Field::Other(Key::Int(v)))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Field, E> {
-                Ok(Field::Other(i64::try_from(v).map_or_else(|_| Key::Str(v.to_string()), Key::Int)))
+                Ok(Field::Other(i64::try_from(v).map_or_else(|_| Key::Str(v.to_string().into()), Key::Int)))
             }
         }
         d.deserialize_identifier(FieldVisitor)

@@ -32,14 +32,22 @@ pub fn decode_with(body: &[u8], limits: &Limits) -> Result<Value, Error> {
 
 pub(crate) fn decode_array(body: &[u8], limits: &Limits) -> Result<Array, Error> {
     limits.check_body(body)?;
-    if let Some(offset) = body.iter().position(|&b| b == 0) {
+    // `contains` on bytes is a word-at-a-time memchr; the position is looked up only on failure.
+    if body.contains(&0) {
+        let offset = body.iter().position(|&b| b == 0).unwrap_or_default();
         return Err(ErrorKind::NulByte { offset }.into());
     }
-    let mut root = Array::new();
+    let mut root = Array::with_capacity(8);
     let mut pairs = 0usize;
-    let mut key_buf = Vec::with_capacity(64);
+    let mut key = Vec::with_capacity(64);
     let mut groups = Vec::new();
-    for segment in body.split(|&b| b == b'&') {
+    let mut rest = body;
+    while !rest.is_empty() {
+        let (segment, next) = match find_byte(rest, b'&') {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &b""[..]),
+        };
+        rest = next;
         if segment.is_empty() {
             continue;
         }
@@ -47,59 +55,71 @@ pub(crate) fn decode_array(body: &[u8], limits: &Limits) -> Result<Array, Error>
         if pairs > limits.max_pairs {
             return Err(ErrorKind::TooManyPairs { limit: limits.max_pairs }.into());
         }
-        let (raw_key, raw_value) = match segment.iter().position(|&b| b == b'=') {
+        let (raw_key, raw_value) = match find_byte(segment, b'=') {
             Some(i) => (&segment[..i], &segment[i + 1..]),
             None => (segment, &b""[..]),
         };
-        key_buf.clear();
-        percent_decode_into(raw_key, &mut key_buf);
-        // A NUL ends the key (PHP treats the name as a C string).
-        if let Some(nul) = key_buf.iter().position(|&b| b == 0) {
-            key_buf.truncate(nul);
+        key.clear();
+        // A NUL ends the key (PHP treats the name as a C string); raw NULs were refused above.
+        if percent_decode_into(raw_key, &mut key) {
+            let nul = key.iter().position(|&b| b == 0).unwrap_or_default();
+            key.truncate(nul);
         }
-        insert_pair(&mut root, &mut key_buf, &mut groups, raw_value, limits)?;
+        // Leading spaces of the key are dropped.
+        let lead = key.iter().take_while(|&&b| b == b' ').count();
+        let Some(shape) = parse_key(&mut key[lead..], &mut groups, limits)? else {
+            continue;
+        };
+        insert_pair(&mut root, &key[lead..], shape, &groups, raw_value)?;
     }
     Ok(root)
 }
 
-/// One level below the base name: a `[key]` group or a `[]` append.
+/// One level below the base name: a `[key]` group (its byte range in the key) or a `[]` append.
 #[derive(Clone, Copy)]
 enum Group {
     Append,
     Key(usize, usize),
 }
 
+/// What [`parse_key`] found: the base name is `key[..base_end]`, and everything PHP uses of the key
+/// lies in `key[..used_end]` (text after the last group is dropped unread).
+#[derive(Clone, Copy)]
+struct Shape {
+    base_end: usize,
+    used_end: usize,
+}
 
-/// PHP's `php_register_variable_ex`, on an already decoded, NUL-truncated key: mangles the base name
-/// in place, fills `groups` with the levels below it and returns where the base name ends, or
-/// `None` when PHP drops the pair.
-fn parse_key(key: &mut Vec<u8>, groups: &mut Vec<Group>, limits: &Limits) -> Result<Option<usize>, Error> {
+/// PHP's `php_register_variable_ex`, on a decoded key without its NUL tail and leading spaces:
+/// mangles the base name in place, fills `groups` with the levels below it, or returns `None` when
+/// PHP drops the pair.
+fn parse_key(key: &mut [u8], groups: &mut Vec<Group>, limits: &Limits) -> Result<Option<Shape>, Error> {
     groups.clear();
-    let lead = key.iter().take_while(|&&b| b == b' ').count();
-    key.drain(..lead);
-    let first_bracket = key.iter().position(|&b| b == b'[');
-    let base_len = first_bracket.unwrap_or(key.len());
-    if base_len == 0 {
+    let first_bracket = find_byte(key, b'[');
+    let base_end = first_bracket.unwrap_or(key.len());
+    if base_end == 0 {
         return Ok(None);
     }
-    mangle(&mut key[..base_len], false);
+    mangle(&mut key[..base_end], false);
     let Some(mut open) = first_bracket else {
-        return Ok(Some(key.len()));
+        return Ok(Some(Shape { base_end, used_end: base_end }));
     };
+    let mut used_end = base_end;
     loop {
         if groups.len() + 1 > limits.max_depth {
             return Err(ErrorKind::TooDeep { key: key_for_error(key), limit: limits.max_depth }.into());
         }
         let start = open + 1;
         let mut ip = start;
-        if matches!(key.get(ip), Some(b' ' | b'\r' | b'\n' | b'\t')) {
+        // C's isspace(): one of these right after `[` is skipped when looking for `]`.
+        if matches!(key.get(ip), Some(b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')) {
             ip += 1;
         }
         let close = if key.get(ip) == Some(&b']') {
             groups.push(Group::Append);
             ip
         } else {
-            match key[ip.min(key.len())..].iter().position(|&b| b == b']') {
+            match find_byte(&key[ip.min(key.len())..], b']') {
                 Some(rel) => {
                     let close = ip + rel;
                     groups.push(Group::Key(start, close));
@@ -109,12 +129,13 @@ fn parse_key(key: &mut Vec<u8>, groups: &mut Vec<Group>, limits: &Limits) -> Res
                     // Never closed: the `[` and the rest become part of a plain (mangled) name.
                     key[open] = b'_';
                     mangle(&mut key[start..], true);
-                    return Ok(Some(key.len()));
+                    return Ok(Some(Shape { base_end: key.len(), used_end: key.len() }));
                 }
                 // An unclosed `[` after a complete group is ignored.
                 None => break,
             }
         };
+        used_end = close;
         if key.get(close + 1) == Some(&b'[') {
             open = close + 1;
         } else {
@@ -122,7 +143,7 @@ fn parse_key(key: &mut Vec<u8>, groups: &mut Vec<Group>, limits: &Limits) -> Res
             break;
         }
     }
-    Ok(Some(base_len))
+    Ok(Some(Shape { base_end, used_end }))
 }
 
 /// PHP replaces ` ` and `.` (and `[` in the tail of an unclosed name) with `_`.
@@ -135,33 +156,24 @@ fn mangle(name: &mut [u8], brackets: bool) {
 }
 
 fn key_for_error(key: &[u8]) -> String {
-    let shown = &key[..key.len().min(64)];
-    String::from_utf8_lossy(shown).into_owned()
+    let mut end = key.len().min(64);
+    // Do not cut a UTF-8 sequence in half.
+    while end < key.len() && end > 0 && (key[end] & 0xC0) == 0x80 {
+        end -= 1;
+    }
+    String::from_utf8_lossy(&key[..end]).into_owned()
 }
 
-fn insert_pair(
-    root: &mut Array,
-    key: &mut Vec<u8>,
-    groups: &mut Vec<Group>,
-    raw_value: &[u8],
-    limits: &Limits,
-) -> Result<(), Error> {
-    let Some(base_end) = parse_key(key, groups, limits)? else {
-        return Ok(());
-    };
+fn insert_pair(root: &mut Array, key: &[u8], shape: Shape, groups: &[Group], raw_value: &[u8]) -> Result<(), Error> {
     let utf8_error = || Error::from(ErrorKind::InvalidUtf8 { key: key_for_error(key) });
-    let text = |start: usize, end: usize| std::str::from_utf8(&key[start..end]).map_err(|_| utf8_error());
-    let base = text(0, base_end)?;
-    for group in groups.iter() {
-        if let Group::Key(s, e) = *group {
-            text(s, e)?;
-        }
-    }
+    // Everything PHP keeps of the key is checked at once; brackets are ASCII, so the group ranges
+    // are character boundaries of the checked text.
+    let used = std::str::from_utf8(&key[..shape.used_end]).map_err(|_| utf8_error())?;
     let value = Value::String(decode_text(raw_value).ok_or_else(utf8_error)?);
 
     // Walk down, turning every intermediate slot into an array (last write wins, kind included).
-    let mut slot = root.slot_str(base);
-    for group in groups.iter() {
+    let mut slot = root.slot_str(&used[..shape.base_end]);
+    for group in groups {
         let array = into_array(slot);
         slot = match *group {
             Group::Append => match array.push_slot() {
@@ -169,7 +181,7 @@ fn insert_pair(
                 // PHP drops an append whose next integer key would overflow.
                 None => return Ok(()),
             },
-            Group::Key(s, e) => array.slot_str(text(s, e)?),
+            Group::Key(s, e) => array.slot_str(&used[s..e]),
         };
     }
     *slot = value;
@@ -178,7 +190,7 @@ fn insert_pair(
 
 fn into_array(slot: &mut Value) -> &mut Array {
     if !matches!(slot, Value::Array(_)) {
-        *slot = Value::Array(Array::new());
+        *slot = Value::Array(Array::with_capacity(8));
     }
     match slot {
         Value::Array(a) => a,
@@ -188,9 +200,6 @@ fn into_array(slot: &mut Value) -> &mut Array {
 
 /// Percent-decodes (`+` is a space; an invalid escape is kept literally) and checks UTF-8.
 fn decode_text(raw: &[u8]) -> Option<String> {
-    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
-        return std::str::from_utf8(raw).ok().map(str::to_owned);
-    }
     let mut out = Vec::with_capacity(raw.len());
     percent_decode_into(raw, &mut out);
     String::from_utf8(out).ok()
@@ -205,26 +214,72 @@ fn hex(b: u8) -> Option<u8> {
     }
 }
 
-/// PHP's `php_url_decode`.
-fn percent_decode_into(raw: &[u8], out: &mut Vec<u8>) {
+/// PHP's `php_url_decode`, copying the runs between escapes in one piece. Returns whether an
+/// escape decoded to a NUL byte.
+fn percent_decode_into(raw: &[u8], out: &mut Vec<u8>) -> bool {
+    let mut nul = false;
+    let mut run = 0;
     let mut i = 0;
-    while i < raw.len() {
-        let b = raw[i];
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                if let (Some(h), Some(l)) = (raw.get(i + 1).and_then(|&b| hex(b)), raw.get(i + 2).and_then(|&b| hex(b)))
-                {
-                    out.push(h << 4 | l);
-                    i += 3;
-                    continue;
-                }
-                out.push(b'%');
-            }
-            _ => out.push(b),
+    while let Some(at) = find_either(&raw[i..], b'%', b'+') {
+        i += at;
+        if raw[i] == b'+' {
+            out.extend_from_slice(&raw[run..i]);
+            out.push(b' ');
+            i += 1;
+            run = i;
+        } else if let (Some(h), Some(l)) = (raw.get(i + 1).copied().and_then(hex), raw.get(i + 2).copied().and_then(hex))
+        {
+            out.extend_from_slice(&raw[run..i]);
+            let byte = h << 4 | l;
+            nul |= byte == 0;
+            out.push(byte);
+            i += 3;
+            run = i;
+        } else {
+            i += 1;
         }
-        i += 1;
     }
+    out.extend_from_slice(&raw[run..]);
+    nul
+}
+
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// High bit set in (at least) the lowest byte of `word` that is zero, and in no byte below it.
+#[inline]
+fn zero_bytes(word: u64) -> u64 {
+    word.wrapping_sub(ONES) & !word & HIGHS
+}
+
+/// Position of the first byte of `hay` for which `mask(word)` flags a match, eight bytes at a time.
+#[inline]
+fn find_by(hay: &[u8], mask: impl Fn(u64) -> u64, matches: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut chunks = hay.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let m = mask(word);
+        if m != 0 {
+            return Some(offset + (m.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    chunks.remainder().iter().position(|&b| matches(b)).map(|p| offset + p)
+}
+
+/// Position of the first `needle` in `hay`.
+#[inline]
+fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    let n = ONES * u64::from(needle);
+    find_by(hay, |w| zero_bytes(w ^ n), |b| b == needle)
+}
+
+/// Position of the first `a` or `b` in `hay`.
+#[inline]
+fn find_either(hay: &[u8], a: u8, b: u8) -> Option<usize> {
+    let (na, nb) = (ONES * u64::from(a), ONES * u64::from(b));
+    find_by(hay, |w| zero_bytes(w ^ na) | zero_bytes(w ^ nb), |c| c == a || c == b)
 }
 
 /// Encodes any serializable value (an [`AnyEvent`](crate::AnyEvent), an [`Event`](crate::Event), a
@@ -383,6 +438,21 @@ mod tests {
         assert_eq!(json("a[b]%FF=1&c%00%FF=2"), r#"{"a":{"b":"1"},"c":"2"}"#);
         let e = decode(b"a=1\0&b=2").unwrap_err();
         assert_eq!(e.kind(), &ErrorKind::NulByte { offset: 3 });
+    }
+
+    #[test]
+    fn byte_search_finds_the_first_match_anywhere() {
+        let hay: Vec<u8> = (0..40).map(|i| b'a' + (i % 20) as u8).collect();
+        for (i, &b) in hay.iter().enumerate().take(20) {
+            assert_eq!(find_byte(&hay, b), Some(i));
+            assert_eq!(find_byte(&hay[i + 1..], b).map(|p| p + i + 1), Some(i + 20));
+        }
+        assert_eq!(find_byte(&hay, b'z'), None);
+        assert_eq!(find_either(b"aaaaaaaaaaaaa+%", b'%', b'+'), Some(13));
+        assert_eq!(find_either(b"aaaaaaaa%aaaa+", b'%', b'+'), Some(8));
+        // Bytes right above and below the needle do not match (no borrow false positives first).
+        assert_eq!(find_byte(&[0x25, 0x01, 0x00, 0x26, 0x24, 0xA6, 0xFF, 0x26, 0x26], 0x26), Some(3));
+        assert_eq!(find_byte(&[0x00; 16], 0x00), Some(0));
     }
 
     #[test]

@@ -40,27 +40,51 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub mod actix;
 mod app;
 mod auth;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 mod code;
 mod de;
 mod decode;
+mod dedup;
+mod edge;
 mod error;
 mod event;
 pub mod form;
 mod limits;
 mod secret;
 mod sign;
+mod store;
+pub mod testkit;
+mod tokens;
+mod validation;
 mod value;
+mod verify;
 mod wire;
 
 pub use app::{AppInstall, AppUninstall, AppUpdate};
 pub use auth::{AppStatus, Auth};
 pub use de::{from_value, to_value};
 pub use decode::{Decoder, Format, from_body, from_form, from_json};
+pub use dedup::DedupKey;
+pub use edge::{check_content_length, decode_parts, decode_request, receive, receive_request};
 pub use error::{Error, ErrorKind};
 pub use event::{AnyEvent, Event, EventData};
 pub use limits::Limits;
 pub use secret::Secret;
 pub use sign::{DocumentStatus, DocumentStatusChanged, HcmLinkDocumentSigned, MemberStatus, MemberStatusChanged};
+pub use store::{MemoryTokenStore, Portal, TokenStore};
+pub use tokens::OAuthTokens;
+pub use validation::{Action, Decision, InstallRefusal, InstallTrust, Validation};
 pub use value::{Array, Key, Value};
+pub use verify::ApplicationToken;
+
+/// The README's Rust examples are compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,5 +1,6 @@
 //! The generic tree: a PHP value, with PHP's ordered arrays.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -33,8 +34,56 @@ pub enum Value {
 pub enum Key {
     /// An integer key.
     Int(i64),
-    /// A string key.
-    Str(String),
+    /// A string key. The names Bitrix24 uses (`auth`, `member_id`, `statusCode`, ...) are borrowed
+    /// from a static table rather than allocated.
+    Str(Cow<'static, str>),
+}
+
+/// The key names of Bitrix24's envelope, `auth` block and known event data.
+fn well_known(s: &str) -> Option<&'static str> {
+    Some(match s {
+        "event" => "event",
+        "event_handler_id" => "event_handler_id",
+        "data" => "data",
+        "ts" => "ts",
+        "auth" => "auth",
+        "access_token" => "access_token",
+        "expires" => "expires",
+        "expires_in" => "expires_in",
+        "scope" => "scope",
+        "domain" => "domain",
+        "server_endpoint" => "server_endpoint",
+        "status" => "status",
+        "client_endpoint" => "client_endpoint",
+        "member_id" => "member_id",
+        "user_id" => "user_id",
+        "refresh_token" => "refresh_token",
+        "application_token" => "application_token",
+        "client_id" => "client_id",
+        "memberUid" => "memberUid",
+        "documentUid" => "documentUid",
+        "companyUid" => "companyUid",
+        "statusCode" => "statusCode",
+        "statusName" => "statusName",
+        "id" => "id",
+        "company" => "company",
+        "FIELDS" => "FIELDS",
+        "ID" => "ID",
+        "VERSION" => "VERSION",
+        "PREVIOUS_VERSION" => "PREVIOUS_VERSION",
+        "ACTIVE" => "ACTIVE",
+        "INSTALLED" => "INSTALLED",
+        "LANGUAGE_ID" => "LANGUAGE_ID",
+        "CLEAN" => "CLEAN",
+        _ => return None,
+    })
+}
+
+fn str_key(s: &str) -> Cow<'static, str> {
+    match well_known(s) {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(s.to_owned()),
+    }
 }
 
 impl Key {
@@ -42,15 +91,15 @@ impl Key {
     pub fn from_php(s: &str) -> Key {
         match php_int_key(s.as_bytes()) {
             Some(i) => Key::Int(i),
-            None => Key::Str(s.to_owned()),
+            None => Key::Str(str_key(s)),
         }
     }
 
     /// The key as a string (`Int(5)` is `"5"`).
-    pub fn as_str(&self) -> std::borrow::Cow<'_, str> {
+    pub fn as_str(&self) -> Cow<'_, str> {
         match self {
-            Key::Int(i) => std::borrow::Cow::Owned(i.to_string()),
-            Key::Str(s) => std::borrow::Cow::Borrowed(s),
+            Key::Int(i) => Cow::Owned(i.to_string()),
+            Key::Str(s) => Cow::Borrowed(s),
         }
     }
 }
@@ -78,6 +127,9 @@ impl From<i64> for Key {
 
 /// PHP's `ZEND_HANDLE_NUMERIC_STR`: is this string an integer key?
 pub(crate) fn php_int_key(s: &[u8]) -> Option<i64> {
+    if !matches!(s.first(), Some(b'0'..=b'9' | b'-')) {
+        return None;
+    }
     let digits = s.strip_prefix(b"-").unwrap_or(s);
     match digits {
         [] => None,
@@ -97,7 +149,7 @@ const INDEX_FROM: usize = 12;
 #[derive(Clone, Default)]
 struct Index {
     ints: HashMap<i64, usize>,
-    strs: HashMap<String, usize>,
+    strs: HashMap<Cow<'static, str>, usize>,
 }
 
 impl Index {
@@ -127,6 +179,11 @@ impl Array {
     /// An empty array.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An empty array with room for `capacity` entries.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Array { entries: Vec::with_capacity(capacity), next_free: None, index: None }
     }
 
     /// Number of entries.
@@ -423,14 +480,14 @@ impl<'de> Deserialize<'de> for Key {
             fn visit_string<E: de::Error>(self, v: String) -> Result<Key, E> {
                 Ok(match php_int_key(v.as_bytes()) {
                     Some(i) => Key::Int(i),
-                    None => Key::Str(v),
+                    None => Key::Str(Cow::Owned(v)),
                 })
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Key, E> {
                 Ok(Key::Int(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Key, E> {
-                Ok(i64::try_from(v).map_or_else(|_| Key::Str(v.to_string()), Key::Int))
+                Ok(i64::try_from(v).map_or_else(|_| Key::Str(Cow::Owned(v.to_string())), Key::Int))
             }
         }
         d.deserialize_any(KeyVisitor)
@@ -498,7 +555,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::Array(a))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut a = Array::new();
+        let mut a = Array::with_capacity(map.size_hint().unwrap_or(0).min(64));
         while let Some((k, v)) = map.next_entry::<Key, Value>()? {
             a.insert(k, v);
         }
