@@ -1,7 +1,7 @@
 //! Decodes captured Bitrix24 event bodies and prints what the crate makes of them.
 //!
 //! ```text
-//! cargo run --example inspect -- [--format form|json|auto] [--tree] [--lines] [--show-secrets] [FILE]
+//! cargo run --example inspect -- [--format form|json|auto] [--tree] [--lines] [--show-secrets] [--token TOKEN] [FILE]
 //! ```
 //!
 //! - Reads one body from FILE, or from standard input (one trailing newline is ignored).
@@ -10,6 +10,8 @@
 //!   and values); tokens print as `"[redacted]"` unless `--show-secrets`.
 //! - `--tree` prints the generic decoded tree instead: every PHP array as a JSON object with its keys
 //!   in order, as PHP's `json_encode($tree, JSON_FORCE_OBJECT)` would (tokens redacted likewise).
+//! - `--token TOKEN`: verifies each body's `auth[application_token]` against TOKEN (in constant
+//!   time, as a handler would); a missing or different token is a failure like a decoding error.
 //! - `--lines`: every input line is one body; one output line per input line; a body that fails
 //!   prints `{"error": "..."}` on its line and the run goes on. Otherwise a failure prints the
 //!   message on standard error and exits with status 1.
@@ -17,7 +19,7 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use bitrix24_events::{AnyEvent, Decoder, Format, Value};
+use bitrix24_events::{AnyEvent, ApplicationToken, Decoder, Format, Value};
 
 #[derive(Default)]
 struct Options {
@@ -25,10 +27,12 @@ struct Options {
     tree: bool,
     lines: bool,
     show_secrets: bool,
+    token: Option<ApplicationToken>,
     file: Option<String>,
 }
 
-const USAGE: &str = "usage: inspect [--format form|json|auto] [--tree] [--lines] [--show-secrets] [FILE]";
+const USAGE: &str =
+    "usage: inspect [--format form|json|auto] [--tree] [--lines] [--show-secrets] [--token TOKEN] [FILE]";
 
 fn parse_args() -> Result<Options, String> {
     let mut options = Options::default();
@@ -46,6 +50,11 @@ fn parse_args() -> Result<Options, String> {
             "--tree" => options.tree = true,
             "--lines" => options.lines = true,
             "--show-secrets" => options.show_secrets = true,
+            "--token" => {
+                let token =
+                    args.next().ok_or_else(|| format!("--token takes the expected application_token\n{USAGE}"))?;
+                options.token = Some(ApplicationToken::new(token).map_err(|e| format!("--token: {e}\n{USAGE}"))?);
+            }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
             file if options.file.is_none() => options.file = Some(file.to_owned()),
@@ -78,6 +87,10 @@ fn redact_tree(value: &mut Value) {
 fn render(body: &[u8], options: &Options) -> Result<String, bitrix24_events::Error> {
     let decoder = Decoder::default();
     let format = options.format.unwrap_or_else(|| Format::sniff(body));
+    if let Some(expected) = &options.token {
+        let event: AnyEvent = decoder.decode(format, body)?;
+        expected.verify(event.auth().application_token.as_ref())?;
+    }
     let json = if options.tree {
         let mut tree = decoder.tree(format, body)?;
         if !options.show_secrets {

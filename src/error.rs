@@ -74,6 +74,46 @@ pub enum ErrorKind {
         /// The Content-Type as received; empty when there was none.
         media_type: String,
     },
+    /// The event's `auth[application_token]` is not the one expected for its portal.
+    #[error("auth[application_token] does not match the expected token")]
+    TokenMismatch,
+    /// No application_token is known for the event's portal (nothing stored for its `member_id`).
+    #[error("unknown portal: no application_token is stored for this auth[member_id]")]
+    UnknownPortal {
+        /// The portal's `member_id` as received (not part of the message).
+        member_id: String,
+    },
+    /// The event carries no `auth[application_token]`, or an empty one.
+    #[error("auth[application_token] is missing or empty")]
+    MissingApplicationToken,
+    /// An expected [`ApplicationToken`](crate::ApplicationToken) was built from an empty value.
+    #[error("an expected application_token must not be empty")]
+    EmptyToken,
+    /// OAuth tokens were required but the event carries none (no user is behind it) and none were
+    /// stored to fall back on.
+    #[error("the event carries no OAuth tokens (no user is behind it)")]
+    MissingTokens,
+    /// The event's `ts` is older than [`Validation::max_age`](crate::Validation::max_age) allows,
+    /// or further in the future than the allowed clock skew.
+    #[error("event timestamp is outside the accepted window (at most {max_age} s old, {max_skew} s ahead)")]
+    Stale {
+        /// The event's `ts` (unix seconds; not part of the message).
+        ts: u64,
+        /// The clock the event was checked at (unix seconds).
+        now: u64,
+        /// The maximum age in force, in seconds.
+        max_age: u64,
+        /// The maximum clock skew into the future in force, in seconds.
+        max_skew: u64,
+    },
+    /// An install or update was refused by the install policy ([`Validation`](crate::Validation)).
+    #[error("install refused: {reason}")]
+    InstallRefused {
+        /// The portal's `member_id` as received (not part of the message).
+        member_id: String,
+        /// Why it was refused.
+        reason: crate::InstallRefusal,
+    },
 }
 
 fn invalid_text(path: &str, message: &str) -> String {

@@ -238,6 +238,7 @@ fn visit_envelope<'de, A, D>(
     mut map: A,
     expected: Option<&'static str>,
     mut read_data: impl FnMut(Option<&str>, &mut A) -> Result<D, A::Error>,
+    no_data: impl FnOnce(&str) -> Option<D>,
 ) -> Result<Event<D>, A::Error>
 where
     A: MapAccess<'de>,
@@ -260,10 +261,16 @@ where
             }
         }
     }
+    let event = event.ok_or_else(|| de::Error::missing_field("event"))?;
+    // PHP's http_build_query leaves an empty `data` array out of the body altogether.
+    let data = match data {
+        Some(data) => data,
+        None => no_data(&event).ok_or_else(|| de::Error::missing_field("data"))?,
+    };
     Ok(Event {
-        event: event.ok_or_else(|| de::Error::missing_field("event"))?,
+        event,
         event_handler_id: handler,
-        data: data.ok_or_else(|| de::Error::missing_field("data"))?,
+        data,
         ts: ts.ok_or_else(|| de::Error::missing_field("ts"))?,
         auth: auth.ok_or_else(|| de::Error::missing_field("auth"))?,
     })
@@ -279,8 +286,8 @@ impl<'de> de::DeserializeSeed<'de> for CodeSeed {
         let code = crate::wire::text::deserialize(d)?;
         match self.0 {
             Some(expected) if !expected.eq_ignore_ascii_case(&code) => {
-                // The code is an event name, not a secret: naming both helps the caller.
-                Err(de::Error::custom(format_args!("expected event {expected}, found {code}")))
+                // Like every message, this one does not quote the body.
+                Err(de::Error::custom(format_args!("expected event {expected}, found another event")))
             }
             _ => Ok(code),
         }
@@ -296,7 +303,7 @@ impl<'de, D: EventData + Deserialize<'de>> Deserialize<'de> for Event<D> {
                 f.write_str("a Bitrix24 event")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Event<D>, A::Error> {
-                visit_envelope(map, D::CODE, |_, map: &mut A| map.next_value::<D>())
+                visit_envelope(map, D::CODE, |_, map: &mut A| map.next_value::<D>(), |_| None)
             }
         }
         d.deserialize_struct(ENVELOPE, ENVELOPE_FIELDS, V(std::marker::PhantomData))
@@ -371,11 +378,17 @@ impl<'de> Deserialize<'de> for AnyEvent {
                 f.write_str("a Bitrix24 event")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<AnyEvent, A::Error> {
-                let event = visit_envelope(map, None, |code, map: &mut A| match code {
-                    Some(code) => read_any(kind_of(code), map),
-                    // `data` before `event` (only in hand-made JSON): keep it as a tree for now.
-                    None => Ok(AnyData::Tree(map.next_value()?)),
-                })?;
+                let event = visit_envelope(
+                    map,
+                    None,
+                    |code, map: &mut A| match code {
+                        Some(code) => read_any(kind_of(code), map),
+                        // `data` before `event` (only in hand-made JSON): keep it as a tree for now.
+                        None => Ok(AnyData::Tree(map.next_value()?)),
+                    },
+                    // An event this crate does not type may have empty data; the known ones never do.
+                    |code| (kind_of(code) == Kind::Other).then(|| AnyData::Tree(Value::Array(Default::default()))),
+                )?;
                 let kind = kind_of(&event.event);
                 let Event { event: code, event_handler_id, data, ts, auth } = event;
                 let head = Event { event: code, event_handler_id, data: (), ts, auth };

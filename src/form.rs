@@ -417,8 +417,7 @@ mod tests {
 
     #[test]
     fn limits_are_errors() {
-        let mut limits = Limits::default();
-        limits.max_pairs = 2;
+        let mut limits = Limits { max_pairs: 2, ..Limits::default() };
         let e = decode_with(b"a=1&&b=2&c=3", &limits).unwrap_err();
         assert_eq!(e.kind(), &ErrorKind::TooManyPairs { limit: 2 });
         limits.max_depth = 2;

@@ -9,6 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// `Debug` and `Display` print `[redacted]`. The value is reachable only through
 /// [`Secret::secret`], so every place that reads it is easy to find in review.
 ///
+/// `==` on secrets (and on the structs holding them) is an ordinary comparison, not a constant-time
+/// one: verify tokens with [`ApplicationToken::verify`](crate::ApplicationToken::verify).
+///
 /// `Serialize` writes the real value (a decoded event rendered as JSON must decode back to the same
 /// event); use [`AnyEvent::redacted`](crate::AnyEvent::redacted) before logging a whole event.
 ///

@@ -94,6 +94,8 @@ macro_rules! codec {
             pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
                 d.deserialize_any($visitor)
             }
+            // serde's `with` hands the field by reference, whatever its type.
+            #[allow(clippy::ptr_arg, clippy::trivially_copy_pass_by_ref)]
             pub(crate) fn serialize<S: Serializer>($v: &$ty, $s: S) -> Result<S::Ok, S::Error> {
                 $ser
             }

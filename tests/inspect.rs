@@ -74,13 +74,13 @@ fn lines_mode_keeps_going_after_a_bad_body() {
     let lines: Vec<_> = stdout(&o).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()).collect();
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0], lines[2]);
-    assert_eq!(lines[1]["error"], "`data` is missing");
+    assert_eq!(lines[1]["error"], "`ts` is missing");
     assert_eq!(lines[3]["error"], "key `data[a]`: decoded bytes are not valid UTF-8");
 }
 
 #[test]
 fn a_failing_body_exits_1_with_the_message() {
-    let o = run(&[], b"event=X&ts=1&auth[domain]=d&auth[member_id]=m");
+    let o = run(&[], b"event=ONAPPINSTALL&ts=1&auth[domain]=d&auth[member_id]=m");
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).is_empty());
     assert_eq!(String::from_utf8_lossy(&o.stderr).trim(), "error: `data` is missing");

@@ -219,8 +219,8 @@ fn bad_inputs_give_specific_errors() {
         ("missing member_id", missing_member.into_bytes(), ErrorKind::Missing { path: "auth[member_id]".into() }),
         ("no auth", b"event=X&data[a]=1&ts=1".to_vec(), ErrorKind::Missing { path: "auth".into() }),
         (
-            "no data",
-            b"event=X&ts=1&auth[domain]=d&auth[member_id]=m".to_vec(),
+            "no data for a known event",
+            b"event=ONAPPINSTALL&ts=1&auth[domain]=d&auth[member_id]=m".to_vec(),
             ErrorKind::Missing { path: "data".into() },
         ),
         (
@@ -318,6 +318,16 @@ fn media_types() {
         let err = from_body::<AnyEvent>(ct, SEED_JSON.as_bytes()).unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::UnsupportedMediaType { media_type: ct.unwrap_or("").into() });
     }
+}
+
+#[test]
+fn unknown_event_without_data_has_empty_data() {
+    // http_build_query leaves an empty `data` array out of the body.
+    let AnyEvent::Other(e) = from_form::<AnyEvent>(b"event=ONSOMETHING&ts=1&auth[domain]=d&auth[member_id]=m").unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(e.data, Value::Array(Default::default()));
 }
 
 #[test]
