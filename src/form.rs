@@ -227,7 +227,8 @@ fn percent_decode_into(raw: &[u8], out: &mut Vec<u8>) -> bool {
             out.push(b' ');
             i += 1;
             run = i;
-        } else if let (Some(h), Some(l)) = (raw.get(i + 1).copied().and_then(hex), raw.get(i + 2).copied().and_then(hex))
+        } else if let (Some(h), Some(l)) =
+            (raw.get(i + 1).copied().and_then(hex), raw.get(i + 2).copied().and_then(hex))
         {
             out.extend_from_slice(&raw[run..i]);
             let byte = h << 4 | l;
