@@ -18,31 +18,5 @@ use std::sync::Arc;
 use common::hyper_server::{App, serve};
 
 fn main() -> ExitCode {
-    let options = match common::options("server_hyper") {
-        Ok(options) => options,
-        Err(usage) => {
-            eprintln!("{usage}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(async {
-        let listener = match tokio::net::TcpListener::bind(options.addr).await {
-            Ok(listener) => listener,
-            Err(e) => {
-                eprintln!("cannot listen on {}: {e}", options.addr);
-                return ExitCode::FAILURE;
-            }
-        };
-        let addr = listener.local_addr().map_or(options.addr, |a| a);
-        println!("server_hyper: listening on http://{addr}{}", common::PATH);
-        serve(listener, Arc::new(App::new(options.log))).await;
-        ExitCode::SUCCESS
-    })
+    common::run_on_tokio("server_hyper", |listener, log| serve(listener, Arc::new(App::new(log))))
 }

@@ -39,84 +39,21 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 
-use crate::{Action, AnyEvent, Decoder, Error, TokenStore, Validation};
-
-/// What the [`VerifiedEvent`] extractor needs: the token store, the decoder and the validation
-/// rules. Register it with `App::app_data(config)` (or as `web::Data<EventConfig>`). Clones share
-/// the store.
-#[derive(Clone)]
-pub struct EventConfig {
-    decoder: Decoder,
-    validation: Validation,
-    store: Arc<dyn TokenStore>,
-}
+use crate::Error;
+#[doc(no_inline)]
+pub use crate::{EventConfig, VerifiedEvent};
 
 impl EventConfig {
-    /// A configuration with this store, the default [`Decoder`] (64 KiB bodies) and the default
-    /// [`Validation`].
-    pub fn new(store: impl TokenStore + 'static) -> Self {
-        Self::with_shared_store(Arc::new(store))
-    }
-
-    /// A configuration with a store that is shared with other code.
-    pub fn with_shared_store(store: Arc<dyn TokenStore>) -> Self {
-        EventConfig { decoder: Decoder::default(), validation: Validation::default(), store }
-    }
-
-    /// Replaces the decoder (its limits apply on top of actix's `PayloadConfig`).
-    pub fn decoder(mut self, decoder: Decoder) -> Self {
-        self.decoder = decoder;
-        self
-    }
-
-    /// Replaces the validation rules.
-    pub fn validation(mut self, validation: Validation) -> Self {
-        self.validation = validation;
-        self
-    }
-
-    /// The token store.
-    pub fn store(&self) -> &dyn TokenStore {
-        &*self.store
-    }
-
+    /// The configuration registered with `App::app_data`, directly or as `web::Data`.
     fn from_req(req: &HttpRequest) -> Option<EventConfig> {
         req.app_data::<EventConfig>()
             .or_else(|| req.app_data::<web::Data<EventConfig>>().map(|data| data.get_ref()))
             .cloned()
-    }
-}
-
-impl fmt::Debug for EventConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EventConfig")
-            .field("decoder", &self.decoder)
-            .field("validation", &self.validation)
-            .finish_non_exhaustive()
-    }
-}
-
-/// A decoded event that passed [`Validation::receive`], and what was done with the store.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct VerifiedEvent {
-    /// The event.
-    pub event: AnyEvent,
-    /// What the validation did: stored the portal (install, update), forgot it (uninstall) or
-    /// verified the event.
-    pub action: Action,
-}
-
-impl VerifiedEvent {
-    /// The event.
-    pub fn into_inner(self) -> AnyEvent {
-        self.event
     }
 }
 
@@ -210,22 +147,14 @@ impl FromRequest for VerifiedEvent {
             return Box::pin(std::future::ready(Err(Rejection(Reason::NotConfigured))));
         };
         let headers = edge_headers(req);
-        if let Err(e) = crate::check_content_length(&headers, config.decoder.limits()) {
+        if let Err(e) = config.check_content_length(&headers) {
             return Box::pin(std::future::ready(Err(e.into())));
         }
         // actix's own extractor: honours PayloadConfig (limit, and its Content-Length check).
         let body = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             let body = body.await.map_err(|e| Rejection(Reason::Body(e)))?;
-            let (event, action) = crate::receive(
-                &headers,
-                &body,
-                &config.decoder,
-                &config.validation,
-                &*config.store,
-                SystemTime::now(),
-            )?;
-            Ok(VerifiedEvent { event, action })
+            Ok(config.receive(&headers, &body, SystemTime::now())?)
         })
     }
 }

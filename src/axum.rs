@@ -35,81 +35,15 @@
 //! To see why a request was refused (to log it), take `Result<VerifiedEvent, Rejection>` instead.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::response::{IntoResponse, Response};
 
-use crate::{Action, AnyEvent, Decoder, Error, TokenStore, Validation};
-
-/// What the [`VerifiedEvent`] extractor needs: the token store, the decoder and the validation
-/// rules. Use it as the router's state (`Router::with_state`), or implement `FromRef<YourState>`
-/// for it. Clones share the store.
-#[derive(Clone)]
-pub struct EventConfig {
-    decoder: Decoder,
-    validation: Validation,
-    store: Arc<dyn TokenStore>,
-}
-
-impl EventConfig {
-    /// A configuration with this store, the default [`Decoder`] (64 KiB bodies) and the default
-    /// [`Validation`].
-    pub fn new(store: impl TokenStore + 'static) -> Self {
-        Self::with_shared_store(Arc::new(store))
-    }
-
-    /// A configuration with a store that is shared with other code.
-    pub fn with_shared_store(store: Arc<dyn TokenStore>) -> Self {
-        EventConfig { decoder: Decoder::default(), validation: Validation::default(), store }
-    }
-
-    /// Replaces the decoder (its limits apply on top of axum's `DefaultBodyLimit`).
-    pub fn decoder(mut self, decoder: Decoder) -> Self {
-        self.decoder = decoder;
-        self
-    }
-
-    /// Replaces the validation rules.
-    pub fn validation(mut self, validation: Validation) -> Self {
-        self.validation = validation;
-        self
-    }
-
-    /// The token store.
-    pub fn store(&self) -> &dyn TokenStore {
-        &*self.store
-    }
-}
-
-impl fmt::Debug for EventConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EventConfig")
-            .field("decoder", &self.decoder)
-            .field("validation", &self.validation)
-            .finish_non_exhaustive()
-    }
-}
-
-/// A decoded event that passed [`Validation::receive`], and what was done with the store.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct VerifiedEvent {
-    /// The event.
-    pub event: AnyEvent,
-    /// What the validation did: stored the portal (install, update), forgot it (uninstall) or
-    /// verified the event.
-    pub action: Action,
-}
-
-impl VerifiedEvent {
-    /// The event.
-    pub fn into_inner(self) -> AnyEvent {
-        self.event
-    }
-}
+use crate::Error;
+#[doc(no_inline)]
+pub use crate::{EventConfig, VerifiedEvent};
 
 /// Why [`VerifiedEvent`] refused a request. As a response it is its status and its text
 /// (`text/plain`), which never contain a token.
@@ -178,12 +112,10 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Rejection> {
         let config = EventConfig::from_ref(state);
-        crate::check_content_length(req.headers(), config.decoder.limits())?;
+        config.check_content_length(req.headers())?;
         let headers = req.headers().clone();
         // axum's own extractor: honours DefaultBodyLimit.
         let body = Bytes::from_request(req, state).await.map_err(|e| Rejection(Reason::Body(e)))?;
-        let (event, action) =
-            crate::receive(&headers, &body, &config.decoder, &config.validation, &*config.store, SystemTime::now())?;
-        Ok(VerifiedEvent { event, action })
+        Ok(config.receive(&headers, &body, SystemTime::now())?)
     }
 }

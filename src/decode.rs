@@ -103,7 +103,12 @@ impl Decoder {
     /// Decodes a JSON body into `T`. Numbers may be JSON numbers or strings.
     pub fn json<T: DeserializeOwned>(&self, body: &[u8]) -> Result<T, Error> {
         self.limits.check_body(body)?;
-        serde_json::from_slice(body).map_err(|e| json_error(body, e, |tree| crate::de::from_value::<T>(tree).err()))
+        // serde_json does not check strings it skips (an unknown field's value); PHP's json_decode
+        // refuses the whole body, and so do we, before parsing.
+        let text = std::str::from_utf8(body).map_err(|e| ErrorKind::Json {
+            message: format!("body is not valid UTF-8 (at byte {})", e.valid_up_to()),
+        })?;
+        serde_json::from_str(text).map_err(|e| json_error(text, e, |tree| crate::de::from_value::<T>(tree).err()))
     }
 
     /// Decodes a body in the given format.
@@ -128,11 +133,11 @@ impl Decoder {
 /// Turns a serde_json error into ours. Syntax errors are reported as they are; for a data error the
 /// body is decoded again through the tree, whose deserializer knows the key path and never echoes a
 /// value (serde_json's messages quote the offending value, which may be a token).
-fn json_error(body: &[u8], e: serde_json::Error, retype: impl FnOnce(Value) -> Option<Error>) -> Error {
+fn json_error(body: &str, e: serde_json::Error, retype: impl FnOnce(Value) -> Option<Error>) -> Error {
     use serde_json::error::Category;
     match e.classify() {
         Category::Syntax | Category::Eof | Category::Io => ErrorKind::Json { message: e.to_string() }.into(),
-        Category::Data => match serde_json::from_slice::<Value>(body) {
+        Category::Data => match serde_json::from_str::<Value>(body) {
             Ok(tree) => retype(tree)
                 .unwrap_or_else(|| Error::invalid(format!("invalid event at line {} column {}", e.line(), e.column()))),
             Err(e) => ErrorKind::Json { message: e.to_string() }.into(),

@@ -101,41 +101,24 @@ pub trait TokenStore: Send + Sync {
     fn forget(&self, member_id: &str) -> Option<Portal>;
 }
 
-impl<T: TokenStore + ?Sized> TokenStore for Arc<T> {
-    fn token(&self, member_id: &str) -> Option<ApplicationToken> {
-        (**self).token(member_id)
-    }
-    fn store(&self, portal: Portal) {
-        (**self).store(portal)
-    }
-    fn forget(&self, member_id: &str) -> Option<Portal> {
-        (**self).forget(member_id)
-    }
+/// Stores behind a pointer are stores: `Arc<MemoryTokenStore>`, `Box<dyn TokenStore>`, `&S`.
+macro_rules! forward_store {
+    ($($pointer:ty),*) => {$(
+        impl<T: TokenStore + ?Sized> TokenStore for $pointer {
+            fn token(&self, member_id: &str) -> Option<ApplicationToken> {
+                (**self).token(member_id)
+            }
+            fn store(&self, portal: Portal) {
+                (**self).store(portal)
+            }
+            fn forget(&self, member_id: &str) -> Option<Portal> {
+                (**self).forget(member_id)
+            }
+        }
+    )*};
 }
 
-impl<T: TokenStore + ?Sized> TokenStore for Box<T> {
-    fn token(&self, member_id: &str) -> Option<ApplicationToken> {
-        (**self).token(member_id)
-    }
-    fn store(&self, portal: Portal) {
-        (**self).store(portal)
-    }
-    fn forget(&self, member_id: &str) -> Option<Portal> {
-        (**self).forget(member_id)
-    }
-}
-
-impl<T: TokenStore + ?Sized> TokenStore for &T {
-    fn token(&self, member_id: &str) -> Option<ApplicationToken> {
-        (**self).token(member_id)
-    }
-    fn store(&self, portal: Portal) {
-        (**self).store(portal)
-    }
-    fn forget(&self, member_id: &str) -> Option<Portal> {
-        (**self).forget(member_id)
-    }
-}
+forward_store!(Arc<T>, Box<T>, &T);
 
 /// A [`TokenStore`] in memory, for tests, single-process apps and as a cache.
 ///

@@ -272,6 +272,9 @@ fn json_errors_name_the_path_too() {
     let err = from_json::<AnyEvent>(secretish.as_bytes()).unwrap_err();
     assert_eq!(err.path(), Some("auth[expires_in]"));
     assert!(!err.to_string().contains("tok-9f8e7d"), "{err}");
+    // Invalid UTF-8 anywhere refuses the body, even in a field nothing reads (as json_decode does).
+    let err = from_json::<AnyEvent>(b"{\"junk\":\"\xFF\",\"event\":\"X\"}").unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Json { message: "body is not valid UTF-8 (at byte 9)".into() });
     let err = from_json::<AnyEvent>(b"{\"event\": ").unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Json { .. }), "{err}");
     // As in PHP, a JSON list is an array with keys 0..n: it has no `event`.

@@ -104,3 +104,40 @@ pub fn options(name: &str) -> Result<Options, String> {
     }
     Ok(options)
 }
+
+/// What `server_hyper` and `server_axum` do in `main`: parse the options, start a multi-threaded
+/// tokio runtime, bind the listener and hand it to `serve` (with the `--quiet` choice).
+pub fn run_on_tokio<F, Fut>(name: &str, serve: F) -> std::process::ExitCode
+where
+    F: FnOnce(tokio::net::TcpListener, bool) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    use std::process::ExitCode;
+    let options = match options(name) {
+        Ok(options) => options,
+        Err(usage) => {
+            eprintln!("{usage}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let listener = match tokio::net::TcpListener::bind(options.addr).await {
+            Ok(listener) => listener,
+            Err(e) => {
+                eprintln!("cannot listen on {}: {e}", options.addr);
+                return ExitCode::FAILURE;
+            }
+        };
+        let addr = listener.local_addr().map_or(options.addr, |a| a);
+        println!("{name}: listening on http://{addr}{PATH}");
+        serve(listener, options.log).await;
+        ExitCode::SUCCESS
+    })
+}
