@@ -108,6 +108,11 @@ impl Decoder {
         let text = std::str::from_utf8(body).map_err(|e| ErrorKind::Json {
             message: format!("body is not valid UTF-8 (at byte {})", e.valid_up_to()),
         })?;
+        // Likewise for a `\u` escape of half a surrogate pair (json_decode: "Single unpaired UTF-16
+        // surrogate"), which serde_json only notices in strings it decodes.
+        if let Some(at) = lone_surrogate(text.as_bytes()) {
+            return Err(ErrorKind::Json { message: format!("unpaired UTF-16 surrogate escape at byte {at}") }.into());
+        }
         serde_json::from_str(text).map_err(|e| json_error(text, e, |tree| crate::de::from_value::<T>(tree).err()))
     }
 
@@ -128,6 +133,36 @@ impl Decoder {
     pub fn tree(&self, format: Format, body: &[u8]) -> Result<Value, Error> {
         self.decode(format, body)
     }
+}
+
+/// The offset of the first `\uXXXX` escape that is half a surrogate pair without its other half.
+/// Backslashes only occur inside JSON strings (anywhere else the body is malformed, and serde_json
+/// says so), so the escapes can be read in one pass without tracking where strings start.
+fn lone_surrogate(body: &[u8]) -> Option<usize> {
+    let unit = |at: usize| -> Option<u16> {
+        let hex = body.get(at..at + 4)?;
+        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+    };
+    let mut i = 0;
+    while let Some(rel) = crate::form::find_byte(&body[i..], b'\\') {
+        let at = i + rel;
+        match body.get(at + 1) {
+            Some(b'u') => match unit(at + 2) {
+                Some(0xD800..=0xDBFF) => {
+                    let low = if body.get(at + 6..at + 8) == Some(b"\\u") { unit(at + 8) } else { None };
+                    if !matches!(low, Some(0xDC00..=0xDFFF)) {
+                        return Some(at);
+                    }
+                    i = at + 12;
+                }
+                Some(0xDC00..=0xDFFF) => return Some(at),
+                _ => i = at + 6,
+            },
+            _ => i = at + 2,
+        }
+        i = i.min(body.len());
+    }
+    None
 }
 
 /// Turns a serde_json error into ours. Syntax errors are reported as they are; for a data error the

@@ -271,7 +271,7 @@ fn find_by(hay: &[u8], mask: impl Fn(u64) -> u64, matches: impl Fn(u8) -> bool) 
 
 /// Position of the first `needle` in `hay`.
 #[inline]
-fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
     let n = ONES * u64::from(needle);
     find_by(hay, |w| zero_bytes(w ^ n), |b| b == needle)
 }

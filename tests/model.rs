@@ -275,6 +275,13 @@ fn json_errors_name_the_path_too() {
     // Invalid UTF-8 anywhere refuses the body, even in a field nothing reads (as json_decode does).
     let err = from_json::<AnyEvent>(b"{\"junk\":\"\xFF\",\"event\":\"X\"}").unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Json { message: "body is not valid UTF-8 (at byte 9)".into() });
+    // So does an unpaired surrogate escape, as in json_decode; a proper pair and `\\u` are fine.
+    for body in [r#"{"junk":"\ud800","event":"X"}"#, r#"{"junk":"\udc00x"}"#, r#"{"a":"\ud925\u0041"}"#] {
+        let err = from_json::<AnyEvent>(body.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("unpaired UTF-16 surrogate"), "{body}: {err}");
+    }
+    let ok = r#"{"event":"X\ud83d\ude00\\ud800","data":{},"ts":1,"auth":{"domain":"d","member_id":"m"}}"#;
+    assert_eq!(from_json::<AnyEvent>(ok.as_bytes()).unwrap().code(), "X\u{1F600}\\ud800");
     let err = from_json::<AnyEvent>(b"{\"event\": ").unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::Json { .. }), "{err}");
     // As in PHP, a JSON list is an array with keys 0..n: it has no `event`.
