@@ -12,7 +12,6 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 use bitrix24_events::{AnyEvent, ApplicationToken, Secret, form};
-use serde::Deserialize;
 
 struct Counting;
 
@@ -48,75 +47,20 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-const SEED_FORM: &[u8] = include_bytes!("../examples/data/member-status-changed.form");
-const SEED_JSON: &[u8] = include_bytes!("../examples/data/member-status-changed.json");
+#[path = "support/bodies.rs"]
+mod bodies;
 
-/// The same plain struct as `benches/decode.rs` (strings only).
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainEvent {
-    event: String,
-    event_handler_id: String,
-    data: PlainData,
-    ts: String,
-    auth: PlainAuth,
-}
+use bodies::{PlainEvent, SEED_FORM, SEED_JSON, deep_body, pairs, serde_qs_config, wide_body};
 
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainData {
-    #[serde(rename = "memberUid")]
-    member_uid: String,
-    #[serde(rename = "documentUid")]
-    document_uid: String,
-    #[serde(rename = "statusCode")]
-    status_code: String,
-    #[serde(rename = "statusName")]
-    status_name: String,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainAuth {
-    access_token: String,
-    expires_in: String,
-    scope: String,
-    domain: String,
-    server_endpoint: String,
-    status: String,
-    client_endpoint: String,
-    member_id: String,
-    refresh_token: String,
-    application_token: String,
-}
-
-fn pairs(body: &[u8]) -> usize {
-    body.split(|&b| b == b'&').filter(|s| !s.is_empty()).count()
-}
-
-fn wide_body(n: usize) -> Vec<u8> {
-    let mut body = String::from(
-        "event=ONCRMDEALUPDATE&event_handler_id=77&ts=1770374945&auth%5Bdomain%5D=some-domain.bitrix24.com\
-         &auth%5Bmember_id%5D=60133c09d1f5d0fd6d7884a11fad4585&auth%5Bapplication_token%5D=81905784dd6e05280c9a2015e0e61e68",
-    );
-    let mut i = 0;
-    while pairs(body.as_bytes()) < n {
-        body.push_str(&format!("&data%5BFIELDS%5D%5BUF_CRM_{i}%5D=value+{i}+of+the+deal+field"));
-        i += 1;
+/// For profiling only: an unknown event with `n` pairs shaped like the seed's (one bracket group,
+/// a 32-character value), to tell the cost of more pairs from the cost of costlier pairs.
+fn seedlike_body(n: usize) -> Vec<u8> {
+    let seed = std::str::from_utf8(SEED_FORM).expect("seed is text").replace("ONSIGNB2EMEMBERSTATUSCHANGED", "ONFOO");
+    let mut body = seed.clone();
+    for i in 0..n.saturating_sub(pairs(seed.as_bytes())) {
+        body.push_str(&format!("&data%5Bfield_{i}%5D=2ditmm6vjoolzbygaeua2jltkjb9hgks"));
     }
     body.into_bytes()
-}
-
-fn deep_body(depth: usize) -> Vec<u8> {
-    let mut key = String::from("data");
-    for i in 0..depth - 1 {
-        key.push_str(&format!("%5Blevel{i}%5D"));
-    }
-    format!(
-        "event=ONCRMDEALUPDATE&ts=1770374945&auth%5Bdomain%5D=some-domain.bitrix24.com\
-         &auth%5Bmember_id%5D=60133c09d1f5d0fd6d7884a11fad4585&{key}=x&{key}%5Bsibling%5D=y"
-    )
-    .into_bytes()
 }
 
 /// Allocations and bytes of one call of `f` (after a warm-up call), averaged over `n` calls; the
@@ -131,12 +75,45 @@ fn count<T>(n: u64, mut f: impl FnMut() -> T) -> (f64, f64) {
     ((a1 - a0) as f64 / n as f64, (b1 - b0) as f64 / n as f64)
 }
 
+/// `--run PATH N`: decodes with one path N times and exits, for a profiler. Under callgrind,
+/// the instructions of one decode are `(Ir(2N) - Ir(N)) / N`, free of start-up costs
+/// (`benches/profile.sh` does that).
+fn run(path: &str, n: usize, large: &[u8], deep: &[u8]) {
+    let qs = serde_qs_config();
+    let seedlike = seedlike_body(if path == "seedlike250_to_anyevent" { 250 } else { 1000 });
+    for _ in 0..n {
+        match path {
+            "form_to_anyevent" => {
+                drop(black_box(bitrix24_events::from_form::<AnyEvent>(black_box(SEED_FORM)).unwrap()))
+            }
+            "form_to_tree" => drop(black_box(form::decode(black_box(SEED_FORM)).unwrap())),
+            "json_to_anyevent" => {
+                drop(black_box(bitrix24_events::from_json::<AnyEvent>(black_box(SEED_JSON)).unwrap()))
+            }
+            "serde_json_plain" => drop(black_box(serde_json::from_slice::<PlainEvent>(black_box(SEED_JSON)).unwrap())),
+            "serde_qs_plain" => drop(black_box(qs.deserialize_bytes::<PlainEvent>(black_box(SEED_FORM)).unwrap())),
+            "large_to_anyevent" => drop(black_box(bitrix24_events::from_form::<AnyEvent>(black_box(large)).unwrap())),
+            "large_to_tree" => drop(black_box(form::decode(black_box(large)).unwrap())),
+            "seedlike_to_anyevent" | "seedlike250_to_anyevent" => {
+                drop(black_box(bitrix24_events::from_form::<AnyEvent>(black_box(&seedlike)).unwrap()))
+            }
+            "deep_to_anyevent" => drop(black_box(bitrix24_events::from_form::<AnyEvent>(black_box(deep)).unwrap())),
+            other => panic!("unknown path {other}"),
+        }
+    }
+}
+
 fn main() {
-    // `cargo test --benches` runs this too: keep that quick.
-    let n = if std::env::args().any(|a| a == "--bench") { 1000 } else { 10 };
+    let args: Vec<String> = std::env::args().collect();
     let large = wide_body(1000);
     let deep = deep_body(64);
-    let qs = serde_qs::Config::new().max_depth(5).use_form_encoding(true);
+    if let Some(i) = args.iter().position(|a| a == "--run") {
+        let n = args.get(i + 2).and_then(|n| n.parse().ok()).expect("--run PATH N");
+        return run(&args[i + 1], n, &large, &deep);
+    }
+    // `cargo test --benches` runs this too: keep that quick.
+    let n = if args.iter().any(|a| a == "--bench") { 1000 } else { 10 };
+    let qs = serde_qs_config();
     let token = ApplicationToken::new("81905784dd6e05280c9a2015e0e61e68").expect("token");
     let received = Secret::new("81905784dd6e05280c9a2015e0e61e68");
     let rows: Vec<(&str, usize, (f64, f64))> = vec![

@@ -20,90 +20,13 @@ use std::time::{Duration, SystemTime};
 
 use bitrix24_events::{AnyEvent, ApplicationToken, Secret, Value, form};
 use criterion::{BenchmarkId, Criterion, Throughput};
-use serde::Deserialize;
 
-const SEED_FORM: &[u8] = include_bytes!("../examples/data/member-status-changed.form");
-const SEED_JSON: &[u8] = include_bytes!("../examples/data/member-status-changed.json");
+#[path = "support/bodies.rs"]
+mod bodies;
+
+use bodies::{PlainEvent, SEED_FORM, SEED_JSON, deep_body, pairs, serde_qs_config, wide_body};
+
 const TOKEN: &str = "81905784dd6e05280c9a2015e0e61e68";
-
-/// The seed event as a plain struct: strings only, derived `Deserialize`, no custom visitors. What
-/// serde_json and serde_qs decode as the baselines.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainEvent {
-    event: String,
-    event_handler_id: String,
-    data: PlainData,
-    ts: String,
-    auth: PlainAuth,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainData {
-    #[serde(rename = "memberUid")]
-    member_uid: String,
-    #[serde(rename = "documentUid")]
-    document_uid: String,
-    #[serde(rename = "statusCode")]
-    status_code: String,
-    #[serde(rename = "statusName")]
-    status_name: String,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct PlainAuth {
-    access_token: String,
-    expires_in: String,
-    scope: String,
-    domain: String,
-    server_endpoint: String,
-    status: String,
-    client_endpoint: String,
-    member_id: String,
-    refresh_token: String,
-    application_token: String,
-}
-
-/// serde_qs as a form decoder: form encoding on (`%5B`/`%5D` are brackets, `+` is a space).
-fn serde_qs_config() -> serde_qs::Config {
-    serde_qs::Config::new().max_depth(5).use_form_encoding(true)
-}
-
-/// Pairs in a form body (what `Limits::max_pairs` counts).
-fn pairs(body: &[u8]) -> usize {
-    body.split(|&b| b == b'&').filter(|s| !s.is_empty()).count()
-}
-
-/// An unknown event (kept as a tree) whose body has exactly `n` pairs, each about as long as the
-/// seed's: the envelope, then `data[FIELDS][UF_CRM_<i>]=...` fields.
-fn wide_body(n: usize) -> Vec<u8> {
-    let mut body = String::from(
-        "event=ONCRMDEALUPDATE&event_handler_id=77&ts=1770374945&auth%5Bdomain%5D=some-domain.bitrix24.com\
-         &auth%5Bmember_id%5D=60133c09d1f5d0fd6d7884a11fad4585&auth%5Bapplication_token%5D=81905784dd6e05280c9a2015e0e61e68",
-    );
-    let mut i = 0;
-    while pairs(body.as_bytes()) < n {
-        body.push_str(&format!("&data%5BFIELDS%5D%5BUF_CRM_{i}%5D=value+{i}+of+the+deal+field"));
-        i += 1;
-    }
-    body.into_bytes()
-}
-
-/// An unknown event whose `data` nests `depth` bracket levels below `data` (the default limit is 64
-/// levels in all, `data` included).
-fn deep_body(depth: usize) -> Vec<u8> {
-    let mut key = String::from("data");
-    for i in 0..depth - 1 {
-        key.push_str(&format!("%5Blevel{i}%5D"));
-    }
-    format!(
-        "event=ONCRMDEALUPDATE&ts=1770374945&auth%5Bdomain%5D=some-domain.bitrix24.com\
-         &auth%5Bmember_id%5D=60133c09d1f5d0fd6d7884a11fad4585&{key}=x&{key}%5Bsibling%5D=y"
-    )
-    .into_bytes()
-}
 
 fn check_inputs(large: &[u8], deep: &[u8]) {
     // Every benchmark decodes successfully, and the baselines decode the same event.

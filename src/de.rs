@@ -138,7 +138,14 @@ impl<'de> Deserializer<'de> for ValueDeserializer {
         self.deserialize_unit(visitor)
     }
 
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Error> {
+        if name == crate::value::VALUE_TOKEN {
+            // A `Value` is asked for: hand the tree over as it is rather than rebuild it.
+            crate::value::HANDOVER.set(Some(self.0));
+            let result = visitor.visit_newtype_struct(Handover);
+            crate::value::HANDOVER.set(None);
+            return result;
+        }
         visitor.visit_newtype_struct(self)
     }
 
@@ -185,6 +192,23 @@ impl<'de> Deserializer<'de> for ValueDeserializer {
 
     serde::forward_to_deserialize_any! {
         u128 i128 char str string bytes byte_buf map identifier
+    }
+}
+
+/// What a `visit_newtype_struct` for [`crate::value::VALUE_TOKEN`] is given: `Value`'s own visitor
+/// takes the handed-over tree without looking at it; any other visitor gets the tree deserialized.
+struct Handover;
+
+impl<'de> Deserializer<'de> for Handover {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        ValueDeserializer(crate::value::HANDOVER.take().unwrap_or(Value::Null)).deserialize_any(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
     }
 }
 

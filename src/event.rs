@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::{AppInstall, AppUninstall, AppUpdate};
 use crate::sign::{DocumentStatusChanged, HcmLinkDocumentSigned, MemberStatusChanged};
-use crate::value::Value;
+use crate::value::{Array, Value};
 use crate::{Auth, Error};
 
 /// The data of one kind of event.
@@ -31,10 +31,23 @@ pub trait EventData {
     /// The event code as Bitrix24 sends it (upper case), or `None` for data that fits any event.
     /// Decoding an [`Event<Self>`] checks it, ignoring case.
     const CODE: Option<&'static str>;
+
+    /// The data of a body without a `data` key (PHP's `http_build_query` leaves an empty array
+    /// out), or `None` when such a body is an error. The default is `None`.
+    fn when_absent() -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 impl EventData for Value {
     const CODE: Option<&'static str> = None;
+
+    fn when_absent() -> Option<Self> {
+        Some(Value::Array(Array::new()))
+    }
 }
 
 /// One event: the envelope Bitrix24 posts, with typed `data`.
@@ -303,7 +316,7 @@ impl<'de, D: EventData + Deserialize<'de>> Deserialize<'de> for Event<D> {
                 f.write_str("a Bitrix24 event")
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Event<D>, A::Error> {
-                visit_envelope(map, D::CODE, |_, map: &mut A| map.next_value::<D>(), |_| None)
+                visit_envelope(map, D::CODE, |_, map: &mut A| map.next_value::<D>(), |_| D::when_absent())
             }
         }
         d.deserialize_struct(ENVELOPE, ENVELOPE_FIELDS, V(std::marker::PhantomData))
@@ -387,7 +400,7 @@ impl<'de> Deserialize<'de> for AnyEvent {
                         None => Ok(AnyData::Tree(map.next_value()?)),
                     },
                     // An event this crate does not type may have empty data; the known ones never do.
-                    |code| (kind_of(code) == Kind::Other).then(|| AnyData::Tree(Value::Array(Default::default()))),
+                    |code| (kind_of(code) == Kind::Other).then(|| AnyData::Tree(Value::Array(Array::new()))),
                 )?;
                 let kind = kind_of(&event.event);
                 let Event { event: code, event_handler_id, data, ts, auth } = event;

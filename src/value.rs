@@ -499,8 +499,20 @@ impl<'de> Deserialize<'de> for Key {
 /// first position and its last value).
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ValueVisitor)
+        // Asks for itself by a private name: the tree deserializer then hands its value over as it
+        // is (see `HANDOVER`); any other deserializer treats it as a plain newtype.
+        d.deserialize_newtype_struct(VALUE_TOKEN, ValueVisitor)
     }
+}
+
+/// The newtype name under which [`Value`]'s `Deserialize` asks for a value.
+pub(crate) const VALUE_TOKEN: &str = "$bitrix24_events::Value";
+
+thread_local! {
+    /// A tree being deserialized into a [`Value`] is moved through here instead of being taken
+    /// apart and rebuilt: the tree deserializer puts it here and calls `visit_newtype_struct`,
+    /// which takes it at once; the deserializer clears it again before returning.
+    pub(crate) static HANDOVER: std::cell::Cell<Option<Value>> = const { std::cell::Cell::new(None) };
 }
 
 impl<'de> Deserialize<'de> for Array {
@@ -528,6 +540,12 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         Value::deserialize(d)
+    }
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        match HANDOVER.take() {
+            Some(value) => Ok(value),
+            None => d.deserialize_any(ValueVisitor),
+        }
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
         Ok(Value::Bool(v))

@@ -174,3 +174,15 @@ fn write_seed_corpus() {
         eprintln!("{target}: {} files", files(&corpus.join(target)).len());
     }
 }
+
+#[test]
+fn lone_surrogate_detector() {
+    use fuzz_checks::has_lone_surrogate_escape as lone;
+    assert!(lone(br#""\ud800""#));
+    assert!(lone(br#""\udc00x""#));
+    assert!(lone(br#""\uD925x""#));
+    assert!(lone(br#""\ud800\u0041""#));
+    assert!(!lone(br#""\ud83d\ude00""#));
+    assert!(!lone(br#""\\ud800""#));
+    assert!(!lone(br#""\u00e9 \" \\""#));
+}

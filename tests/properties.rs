@@ -1,7 +1,8 @@
 //! Property tests (proptest):
 //!
 //! - a typed event -> form body (`form::to_string`) -> the same event, and -> JSON -> the same event;
-//! - a tree whose keys survive PHP's mangling -> `form::encode` -> `form::decode` -> the same tree;
+//! - a tree whose keys survive PHP's mangling -> `form::encode` -> `form::decode` -> the same tree,
+//!   and -> `from_value` / JSON -> the same tree;
 //! - decoding strings built from the hostile alphabet (brackets, `%`, `+`, `&`, `=`, dots, spaces,
 //!   non-ASCII) never panics, and satisfies every property the fuzz targets check.
 //!
@@ -105,22 +106,6 @@ fn secret() -> impl Strategy<Value = Option<Secret>> {
     prop::option::of(prop_oneof![text(), "[0-9a-f]{32}"].prop_map(Secret::new))
 }
 
-const AUTH_FIELDS: [&str; 13] = [
-    "access_token",
-    "expires",
-    "expires_in",
-    "scope",
-    "domain",
-    "server_endpoint",
-    "status",
-    "client_endpoint",
-    "member_id",
-    "user_id",
-    "refresh_token",
-    "application_token",
-    "client_id",
-];
-
 fn auth() -> BoxedStrategy<Auth> {
     let tokens = (secret(), secret(), secret());
     let numbers = (prop::option::of(any::<u64>()), prop::option::of(any::<u64>()), prop::option::of(any::<u64>()));
@@ -151,7 +136,7 @@ fn auth() -> BoxedStrategy<Auth> {
                 auth.client_id = id;
                 auth.status = status;
                 for (k, v) in extra {
-                    if !AUTH_FIELDS.contains(&k.as_str()) {
+                    if !fuzz_checks::AUTH_FIELDS.contains(&k.as_str()) {
                         auth.extra.insert(k.as_str(), v);
                     }
                 }
@@ -300,6 +285,15 @@ proptest! {
         prop_assert_eq!(&back, &tree, "body: {}", body);
         // `to_string` (through serde) encodes a tree exactly as `encode` does.
         prop_assert_eq!(form::to_string(&tree).expect("to_string"), body);
+    }
+
+    #[test]
+    fn tree_passes_through_from_value(tree in form_tree()) {
+        // `from_value::<Value>` hands the tree over as it is; through serde_json it is rebuilt.
+        let back: Value = bitrix24_events::from_value(tree.clone()).expect("from_value");
+        prop_assert_eq!(&back, &tree);
+        let json = serde_json::to_vec(&tree).expect("to JSON");
+        prop_assert_eq!(serde_json::from_slice::<Value>(&json).expect("from JSON"), tree);
     }
 
     #[test]
