@@ -162,14 +162,6 @@ fn envelope<D: std::fmt::Debug + Clone + 'static>(
 
 const MEMBER: &[&str] = &["wait", "ready", "done", "refused", "stopped", "undefined"];
 const DOCUMENT: &[&str] = &["new", "signing", "stopped", "done", "undefined"];
-const KNOWN_CODES: [&str; 6] = [
-    "ONSIGNB2EMEMBERSTATUSCHANGED",
-    "ONSIGNB2EDOCUMENTSTATUSCHANGED",
-    "ONSIGNHCMLINKB2EDOCUMENTSIGNED",
-    "ONAPPINSTALL",
-    "ONAPPUPDATE",
-    "ONAPPUNINSTALL",
-];
 
 /// Any event a decoder can return from a form body.
 fn any_event() -> impl Strategy<Value = AnyEvent> {
@@ -205,14 +197,14 @@ fn any_event() -> impl Strategy<Value = AnyEvent> {
         data
     });
     let other_code = prop_oneof![text(), "ONCRM[A-Z]{3,10}"]
-        .prop_map(|c| if KNOWN_CODES.iter().any(|k| k.eq_ignore_ascii_case(&c)) { c + "_" } else { c });
+        .prop_map(|c| if fuzz_checks::KNOWN_CODES.iter().any(|k| k.eq_ignore_ascii_case(&c)) { c + "_" } else { c });
     prop_oneof![
-        envelope(mixed_case(KNOWN_CODES[0]), member.boxed()).prop_map(AnyEvent::MemberStatusChanged),
-        envelope(mixed_case(KNOWN_CODES[1]), document.boxed()).prop_map(AnyEvent::DocumentStatusChanged),
-        envelope(mixed_case(KNOWN_CODES[2]), hcm).prop_map(AnyEvent::HcmLinkDocumentSigned),
-        envelope(mixed_case(KNOWN_CODES[3]), install.boxed()).prop_map(AnyEvent::AppInstall),
-        envelope(mixed_case(KNOWN_CODES[4]), update.boxed()).prop_map(AnyEvent::AppUpdate),
-        envelope(mixed_case(KNOWN_CODES[5]), uninstall.boxed()).prop_map(AnyEvent::AppUninstall),
+        envelope(mixed_case(fuzz_checks::KNOWN_CODES[0]), member.boxed()).prop_map(AnyEvent::MemberStatusChanged),
+        envelope(mixed_case(fuzz_checks::KNOWN_CODES[1]), document.boxed()).prop_map(AnyEvent::DocumentStatusChanged),
+        envelope(mixed_case(fuzz_checks::KNOWN_CODES[2]), hcm).prop_map(AnyEvent::HcmLinkDocumentSigned),
+        envelope(mixed_case(fuzz_checks::KNOWN_CODES[3]), install.boxed()).prop_map(AnyEvent::AppInstall),
+        envelope(mixed_case(fuzz_checks::KNOWN_CODES[4]), update.boxed()).prop_map(AnyEvent::AppUpdate),
+        envelope(mixed_case(fuzz_checks::KNOWN_CODES[5]), uninstall.boxed()).prop_map(AnyEvent::AppUninstall),
         envelope(other_code, form_value()).prop_map(AnyEvent::Other),
     ]
 }

@@ -431,7 +431,8 @@ impl TreeSpec {
     }
 }
 
-const KNOWN_CODES: [&str; 6] = [
+/// The event codes the crate types.
+pub const KNOWN_CODES: [&str; 6] = [
     "ONSIGNB2EMEMBERSTATUSCHANGED",
     "ONSIGNB2EDOCUMENTSTATUSCHANGED",
     "ONSIGNHCMLINKB2EDOCUMENTSIGNED",
