@@ -157,21 +157,6 @@ impl<'de> Deserialize<'de> for Field {
     }
 }
 
-/// Wraps a `with`-module so it can be used with `MapAccess::next_value_seed`.
-macro_rules! with {
-    ($map:ident, $module:path, $ty:ty) => {{
-        struct Seed;
-        impl<'de> de::DeserializeSeed<'de> for Seed {
-            type Value = $ty;
-            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<$ty, D::Error> {
-                use $module as m;
-                m::deserialize(d)
-            }
-        }
-        $map.next_value_seed(Seed)?
-    }};
-}
-
 impl<'de> Deserialize<'de> for Auth {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct AuthVisitor;
@@ -187,22 +172,22 @@ impl<'de> Deserialize<'de> for Auth {
                 while let Some(field) = map.next_key::<Field>()? {
                     match field {
                         Field::AccessToken => auth.access_token = map.next_value()?,
-                        Field::Expires => auth.expires = with!(map, crate::wire::opt_number, Option<u64>),
-                        Field::ExpiresIn => auth.expires_in = with!(map, crate::wire::opt_number, Option<u64>),
-                        Field::Scope => auth.scope = with!(map, crate::wire::opt_text, Option<String>),
-                        Field::Domain => domain = Some(with!(map, crate::wire::text, String)),
+                        Field::Expires => auth.expires = map.next_value_seed(crate::wire::opt_number::Seed)?,
+                        Field::ExpiresIn => auth.expires_in = map.next_value_seed(crate::wire::opt_number::Seed)?,
+                        Field::Scope => auth.scope = map.next_value_seed(crate::wire::opt_text::Seed)?,
+                        Field::Domain => domain = Some(map.next_value_seed(crate::wire::text::Seed)?),
                         Field::ServerEndpoint => {
-                            auth.server_endpoint = with!(map, crate::wire::opt_text, Option<String>)
+                            auth.server_endpoint = map.next_value_seed(crate::wire::opt_text::Seed)?
                         }
                         Field::Status => auth.status = map.next_value()?,
                         Field::ClientEndpoint => {
-                            auth.client_endpoint = with!(map, crate::wire::opt_text, Option<String>)
+                            auth.client_endpoint = map.next_value_seed(crate::wire::opt_text::Seed)?
                         }
-                        Field::MemberId => member_id = Some(with!(map, crate::wire::text, String)),
-                        Field::UserId => auth.user_id = with!(map, crate::wire::opt_number, Option<u64>),
+                        Field::MemberId => member_id = Some(map.next_value_seed(crate::wire::text::Seed)?),
+                        Field::UserId => auth.user_id = map.next_value_seed(crate::wire::opt_number::Seed)?,
                         Field::RefreshToken => auth.refresh_token = map.next_value()?,
                         Field::ApplicationToken => auth.application_token = map.next_value()?,
-                        Field::ClientId => auth.client_id = with!(map, crate::wire::opt_text, Option<String>),
+                        Field::ClientId => auth.client_id = map.next_value_seed(crate::wire::opt_text::Seed)?,
                         Field::Other(key) => {
                             auth.extra.insert(key, map.next_value()?);
                         }

@@ -98,17 +98,7 @@ impl AnyEvent {
     /// The event's [`DedupKey`]: equal for repeats of the same event, different for different data
     /// (another status, another document, another portal).
     pub fn dedup_key(&self) -> DedupKey {
-        let data = match self {
-            AnyEvent::MemberStatusChanged(e) => crate::to_value(&e.data),
-            AnyEvent::DocumentStatusChanged(e) => crate::to_value(&e.data),
-            AnyEvent::HcmLinkDocumentSigned(e) => crate::to_value(&e.data),
-            AnyEvent::AppInstall(e) => crate::to_value(&e.data),
-            AnyEvent::AppUpdate(e) => crate::to_value(&e.data),
-            AnyEvent::AppUninstall(e) => crate::to_value(&e.data),
-            AnyEvent::Other(e) => Ok(e.data.clone()),
-        };
         // The typed data of this crate are strings, numbers and flags: serializing them cannot fail.
-        let data = data.expect("event data of this crate always serializes");
-        DedupKey::derive(&self.auth().member_id, self.code(), self.event_handler_id(), data)
+        crate::event::each!(self, e => e.dedup_key()).expect("event data of this crate always serializes")
     }
 }

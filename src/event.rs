@@ -150,6 +150,8 @@ macro_rules! each {
     };
 }
 
+pub(crate) use each;
+
 impl AnyEvent {
     /// The event code as received.
     pub fn code(&self) -> &str {
@@ -232,20 +234,6 @@ impl<'de> Deserialize<'de> for EnvField {
     }
 }
 
-macro_rules! with_seed {
-    ($map:ident, $module:path, $ty:ty) => {{
-        struct S;
-        impl<'de> de::DeserializeSeed<'de> for S {
-            type Value = $ty;
-            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<$ty, D::Error> {
-                use $module as m;
-                m::deserialize(d)
-            }
-        }
-        $map.next_value_seed(S)?
-    }};
-}
-
 /// Reads the envelope; `read_data` deserializes `data`, given the event code when it came first.
 fn visit_envelope<'de, A, D>(
     mut map: A,
@@ -265,9 +253,9 @@ where
                 }
                 event = Some(map.next_value_seed(CodeSeed(expected))?);
             }
-            EnvField::HandlerId => handler = with_seed!(map, crate::wire::opt_number, Option<u64>),
+            EnvField::HandlerId => handler = map.next_value_seed(crate::wire::opt_number::Seed)?,
             EnvField::Data => data = Some(read_data(event.as_deref(), &mut map)?),
-            EnvField::Ts => ts = Some(with_seed!(map, crate::wire::number, u64)),
+            EnvField::Ts => ts = Some(map.next_value_seed(crate::wire::number::Seed)?),
             EnvField::Auth => auth = Some(map.next_value::<Auth>()?),
             EnvField::Other => {
                 map.next_value::<IgnoredAny>()?;

@@ -37,6 +37,11 @@ pub struct OAuthTokens {
     pub scope: Option<String>,
 }
 
+/// The one rule for "the event carries this token": present and not empty.
+fn present(token: &Option<Secret>) -> Option<&Secret> {
+    token.as_ref().filter(|s| !s.is_empty())
+}
+
 impl OAuthTokens {
     /// Tokens with only an access token.
     pub fn new(access_token: Secret) -> Self {
@@ -63,10 +68,9 @@ impl OAuthTokens {
 
     /// The tokens in an `auth` block, when present (see the type's documentation for the rule).
     pub fn from_auth(auth: &Auth) -> Option<OAuthTokens> {
-        let present = |s: &Option<Secret>| s.as_ref().filter(|s| !s.is_empty()).cloned();
         Some(OAuthTokens {
-            access_token: present(&auth.access_token)?,
-            refresh_token: present(&auth.refresh_token),
+            access_token: present(&auth.access_token)?.clone(),
+            refresh_token: present(&auth.refresh_token).cloned(),
             expires_in: auth.expires_in,
             expires: auth.expires,
             user_id: auth.user_id,
@@ -91,7 +95,7 @@ impl Auth {
     /// Whether a user is behind the event: Bitrix24 sent an access token for them. Exactly when
     /// [`Auth::oauth_tokens`] is `Some`.
     pub fn has_user(&self) -> bool {
-        self.access_token.as_ref().is_some_and(|s| !s.is_empty())
+        present(&self.access_token).is_some()
     }
 
     /// The OAuth tokens, or [`ErrorKind::MissingTokens`] when the event carried none.

@@ -91,6 +91,14 @@ macro_rules! codec {
         #[allow(dead_code)]
         pub(crate) mod $name {
             use super::*;
+            /// This codec as a `DeserializeSeed`, for hand-written visitors (`next_value_seed`).
+            pub(crate) struct Seed;
+            impl<'de> serde::de::DeserializeSeed<'de> for Seed {
+                type Value = $ty;
+                fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<$ty, D::Error> {
+                    deserialize(d)
+                }
+            }
             pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
                 d.deserialize_any($visitor)
             }
@@ -103,6 +111,14 @@ macro_rules! codec {
         #[allow(dead_code)]
         pub(crate) mod $opt {
             use super::*;
+            /// This codec as a `DeserializeSeed`, for hand-written visitors (`next_value_seed`).
+            pub(crate) struct Seed;
+            impl<'de> serde::de::DeserializeSeed<'de> for Seed {
+                type Value = Option<$ty>;
+                fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<$ty>, D::Error> {
+                    deserialize(d)
+                }
+            }
             struct OptVisitor;
             impl<'de> Visitor<'de> for OptVisitor {
                 type Value = Option<$ty>;
